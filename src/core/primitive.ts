@@ -1,0 +1,49 @@
+// A primitive is one declaration that holds every rule it needs: how to compute it
+// (impl), what it produces (abstractEval), how it differentiates (jvp, transpose), how
+// it vectorizes (batch). Leaving a rule out is a type error; a non-linear primitive says
+// so with `transpose: null`.
+import type { ArrayImpl, JaxArray } from "./array.js";
+import type { ShapedArray } from "./aval.js";
+
+/** A symbolic zero tangent or cotangent: no array is ever built for it. */
+export class Zero {
+  constructor(readonly aval: ShapedArray) {}
+}
+export type Tangent = JaxArray | Zero;
+
+/** A linear input of a transposed equation: its value is what transposition computes. */
+export class UndefPrimal {
+  constructor(readonly aval: ShapedArray) {}
+}
+
+export type BatchDim = number | null;
+
+export interface PrimitiveRules<P> {
+  readonly name: string;
+  /** Output avals from input avals; throws a clear error on bad shapes or dtypes. */
+  abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
+  /** Eager evaluation on concrete arrays (the CPU backend). */
+  impl(args: ArrayImpl[], params: P): ArrayImpl[];
+  /** Forward mode: tangents may be Zero, but never all of them (the JVP trace skips that case). */
+  jvp(primals: JaxArray[], tangents: Tangent[], params: P): [JaxArray[], Tangent[]];
+  /** Reverse mode for linear primitives: a cotangent for each UndefPrimal input (null elsewhere). */
+  transpose: ((cts: Tangent[], args: (JaxArray | UndefPrimal)[], params: P) => (Tangent | null)[]) | null;
+  /** vmap: inputs with their batch dims (not all null) to outputs with theirs. */
+  batch(axisSize: number, args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]];
+  /** How params print in a jaxpr, e.g. `axes=(0,)`; defaults to a JSON-ish form. */
+  printParams?(params: P): string;
+}
+
+export type Primitive<P = any> = PrimitiveRules<P>;
+
+const registry = new Map<string, Primitive>();
+
+export function definePrimitive<P>(rules: PrimitiveRules<P>): Primitive<P> {
+  if (registry.has(rules.name)) throw new Error(`primitive ${rules.name} is declared twice`);
+  registry.set(rules.name, rules as Primitive);
+  return rules;
+}
+
+export function allPrimitives(): Primitive[] {
+  return [...registry.values()];
+}

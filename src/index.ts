@@ -1,0 +1,17 @@
+// jaxts: JAX's programming model in TypeScript.
+import "./numpy/methods.js";
+
+export { type ArrayLike, JaxArray as Array } from "./core/array.js";
+export type { DType } from "./core/dtype.js";
+export { ShapedArray } from "./core/aval.js";
+export { ClosedJaxpr, Jaxpr } from "./core/jaxpr.js";
+export { definePrimitive, type Primitive } from "./core/primitive.js";
+export * as tree from "./core/tree.js";
+export { registerPytreeNode } from "./core/tree.js";
+export { ConcretizationTypeError } from "./numpy/methods.js";
+export * as numpy from "./numpy/index.js";
+export * as lax from "./lax/index.js";
+export { grad, type GradOpts, jvp, linearize, valueAndGrad, vjp } from "./transforms/autodiff.js";
+export { hessian, jacfwd, jacrev, type JacOpts } from "./transforms/jacobians.js";
+export { jit, type JitOpts, type Jitted, makeJaxpr } from "./transforms/jit.js";
+export { type AxisSpec, vmap, type VmapOpts } from "./transforms/vmap.js";

@@ -1,0 +1,30 @@
+// jax.numpy for TypeScript (camelCase names; keyword arguments as a trailing options object).
+import "./methods.js";
+
+export type { DType } from "../core/dtype.js";
+export { newaxis } from "./constants.js";
+export * from "./creation.js";
+export * from "./manipulation.js";
+export * from "./products.js";
+export * from "./reductions.js";
+export * from "./ufuncs.js";
+export { index } from "./indexing.js";
+export { pi, e, inf, nan } from "./constants.js";
+export { stopGradient } from "../primitives/elementwise.js";
+
+import { asJax } from "./coerce.js";
+import type { ArrayLike, JaxArray } from "../core/array.js";
+import { slice as laxSlice } from "../primitives/shape_ops.js";
+export function shape(x: ArrayLike): readonly number[] {
+  return asJax(x).shape;
+}
+export function ndim(x: ArrayLike): number {
+  return asJax(x).ndim;
+}
+export function size(x: ArrayLike): number {
+  return asJax(x).size;
+}
+/** Static slice with start/limit/strides per axis (lax.slice). */
+export function sliceStatic(x: ArrayLike, start: readonly number[], limit: readonly number[], strides?: readonly number[]): JaxArray {
+  return laxSlice(asJax(x), start, limit, strides);
+}

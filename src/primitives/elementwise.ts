@@ -1,0 +1,483 @@
+// Elementwise primitives (lax semantics: operands of equal shape and dtype; jax.numpy
+// does the broadcasting and promotion before binding these).
+import type { JaxArray } from "../core/array.js";
+import { ShapedArray } from "../core/aval.js";
+import { type DType, isFloat, isInteger, isUnsigned } from "../core/dtype.js";
+import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
+import { fmtShape, shapeEq } from "../core/shape.js";
+import { bind, bind1 } from "../core/trace.js";
+import { bitcast, convert, elementwise, type Scalar } from "../backends/cpu/kernels.js";
+import { addTangents, batchElementwise, instantiate, isZero, negTangent, scaleTangent, withDtype } from "./rules.js";
+import { fullLike } from "./shape_ops.js";
+
+type Kernel = (dtype: DType) => Scalar;
+
+function checkSame(name: string, avals: ShapedArray[]): ShapedArray {
+  const a = avals[0]!;
+  for (const b of avals.slice(1)) {
+    if (!shapeEq(a.shape, b.shape)) {
+      throw new Error(
+        `${name}: operands must have equal shapes, got ${avals.map((x) => fmtShape(x.shape)).join(" and ")}. ` +
+          "Use jnp functions (which broadcast) or broadcast explicitly.",
+      );
+    }
+    if (a.dtype !== b.dtype) {
+      throw new TypeError(
+        `${name}: operands must have equal dtypes, got ${avals.map((x) => x.dtype).join(" and ")}. ` +
+          "Use jnp functions (which promote) or .astype() explicitly.",
+      );
+    }
+  }
+  return new ShapedArray(a.shape, a.dtype, avals.every((x) => x.weakType));
+}
+
+interface ElementwiseSpec {
+  name: string;
+  arity: number;
+  kernel: Kernel;
+  /** Which dtypes the op accepts (for a clear error); default: any. */
+  accepts?: (d: DType) => boolean;
+  /** Output dtype; default: the operands' dtype. */
+  outDtype?: DType;
+  jvp: (primals: JaxArray[], tangents: Tangent[], out: JaxArray) => Tangent;
+  transpose?: (ct: JaxArray, args: (JaxArray | UndefPrimal)[]) => (Tangent | null)[];
+}
+
+function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> {
+  const prim: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
+    name: spec.name,
+    abstractEval(avals) {
+      if (avals.length !== spec.arity) throw new Error(`${spec.name} takes ${spec.arity} operands, got ${avals.length}`);
+      const a = checkSame(spec.name, avals);
+      if (spec.accepts && !spec.accepts(a.dtype)) {
+        throw new TypeError(`${spec.name} does not accept dtype ${a.dtype}.`);
+      }
+      return [spec.outDtype ? new ShapedArray(a.shape, spec.outDtype, false) : a];
+    },
+    impl(args) {
+      const [aval] = prim.abstractEval(
+        args.map((a) => a.aval),
+        {},
+      );
+      return [elementwise(spec.kernel(args[0]!.dtype), args, aval!)];
+    },
+    jvp(primals, tangents) {
+      const out = bind1(prim, primals, {});
+      return [[out], [spec.jvp(primals, tangents, out)]];
+    },
+    transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args) : null,
+    batch: batchElementwise((args) => bind(prim, args, {})),
+  });
+  return prim;
+}
+
+const same = (f: Scalar): Kernel => () => f;
+const floatOnly = (d: DType) => isFloat(d);
+const zeroJvp = (_p: JaxArray[], _t: Tangent[], out: JaxArray): Tangent => new Zero(out.aval);
+
+// ---- unary ----
+export const negP = elementwiseOp({
+  name: "neg",
+  arity: 1,
+  kernel: (d) => (isUnsigned(d) ? (x) => (-x) >>> 0 : (x) => -x),
+  jvp: (_, [t]) => negTangent(t!),
+  transpose: (ct) => [neg(ct)],
+});
+export const sinP = elementwiseOp({ name: "sin", arity: 1, kernel: same(Math.sin), accepts: floatOnly, jvp: ([x], [t]) => scaleTangent(t!, cos(x!)) });
+export const cosP = elementwiseOp({ name: "cos", arity: 1, kernel: same(Math.cos), accepts: floatOnly, jvp: ([x], [t]) => scaleTangent(t!, neg(sin(x!))) });
+export const tanP = elementwiseOp({
+  name: "tan",
+  arity: 1,
+  kernel: same(Math.tan),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => scaleTangent(t!, add(fullLike(y.aval, 1), mul(y, y))),
+});
+export const tanhP = elementwiseOp({
+  name: "tanh",
+  arity: 1,
+  kernel: same(Math.tanh),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => scaleTangent(t!, sub(fullLike(y.aval, 1), mul(y, y))),
+});
+export const expP = elementwiseOp({ name: "exp", arity: 1, kernel: same(Math.exp), accepts: floatOnly, jvp: (_, [t], y) => scaleTangent(t!, y) });
+export const logP = elementwiseOp({ name: "log", arity: 1, kernel: same(Math.log), accepts: floatOnly, jvp: ([x], [t]) => divTangent(t!, x!) });
+export const log1pP = elementwiseOp({
+  name: "log1p",
+  arity: 1,
+  kernel: same(Math.log1p),
+  accepts: floatOnly,
+  jvp: ([x], [t]) => divTangent(t!, add(x!, fullLike(x!.aval, 1))),
+});
+export const expm1P = elementwiseOp({
+  name: "expm1",
+  arity: 1,
+  kernel: same(Math.expm1),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => scaleTangent(t!, add(y, fullLike(y.aval, 1))),
+});
+export const sqrtP = elementwiseOp({
+  name: "sqrt",
+  arity: 1,
+  kernel: same(Math.sqrt),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => divTangent(t!, mul(y, fullLike(y.aval, 2))),
+});
+export const rsqrtP = elementwiseOp({
+  name: "rsqrt",
+  arity: 1,
+  kernel: same((x) => 1 / Math.sqrt(x)),
+  accepts: floatOnly,
+  jvp: ([x], [t], y) => scaleTangent(t!, mul(div(y, x!), fullLike(y.aval, -0.5))),
+});
+export const logisticP = elementwiseOp({
+  name: "logistic",
+  arity: 1,
+  kernel: same((x) => 1 / (1 + Math.exp(-x))),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => scaleTangent(t!, mul(y, sub(fullLike(y.aval, 1), y))),
+});
+export const absP = elementwiseOp({
+  name: "abs",
+  arity: 1,
+  kernel: (d) => (isUnsigned(d) ? (x) => x : Math.abs),
+  jvp: ([x], [t]) => scaleTangent(t!, sign(x!)),
+});
+export const signP = elementwiseOp({
+  name: "sign",
+  arity: 1,
+  kernel: (d) => (isUnsigned(d) ? (x) => (x > 0 ? 1 : 0) : (x) => (Number.isNaN(x) ? x : x > 0 ? 1 : x < 0 ? -1 : 0)),
+  jvp: zeroJvp,
+});
+export const floorP = elementwiseOp({ name: "floor", arity: 1, kernel: same(Math.floor), accepts: floatOnly, jvp: zeroJvp });
+export const ceilP = elementwiseOp({ name: "ceil", arity: 1, kernel: same(Math.ceil), accepts: floatOnly, jvp: zeroJvp });
+/** Rounds half to even, as jnp.round does. */
+export const roundP = elementwiseOp({
+  name: "round",
+  arity: 1,
+  kernel: same((x) => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }),
+  accepts: floatOnly,
+  jvp: zeroJvp,
+});
+export const notP = elementwiseOp({
+  name: "not",
+  arity: 1,
+  kernel: (d) => (d === "bool" ? (x) => (x ? 0 : 1) : (x) => ~x),
+  accepts: (d) => !isFloat(d),
+  jvp: zeroJvp,
+});
+export const isFiniteP = elementwiseOp({
+  name: "is_finite",
+  arity: 1,
+  kernel: same((x) => (Number.isFinite(x) ? 1 : 0)),
+  accepts: floatOnly,
+  outDtype: "bool",
+  jvp: zeroJvp,
+});
+
+// ---- binary ----
+export const addP = elementwiseOp({
+  name: "add",
+  arity: 2,
+  kernel: (d) => (d === "bool" ? (x, y) => x | y : (x, y) => x + y),
+  jvp: (_, [a, b]) => addTangents(a!, b!),
+  transpose: (ct, [x, y]) => [isUndef(x) ? ct : null, isUndef(y) ? ct : null],
+});
+export const subP = elementwiseOp({
+  name: "sub",
+  arity: 2,
+  kernel: same((x, y) => x - y),
+  jvp: (_, [a, b]) => addTangents(a!, negTangent(b!)),
+  transpose: (ct, [x, y]) => [isUndef(x) ? ct : null, isUndef(y) ? neg(ct) : null],
+});
+export const mulP = elementwiseOp({
+  name: "mul",
+  arity: 2,
+  kernel: (d) => (d === "bool" ? (x, y) => x & y : isInteger(d) ? Math.imul : (x, y) => x * y),
+  jvp: ([x, y], [a, b]) => addTangents(scaleTangent(a!, y!), scaleTangent(b!, x!)),
+  transpose: (ct, [x, y]) => {
+    if (isUndef(x) && isUndef(y)) throw new Error("mul: cannot transpose a product of two linear inputs");
+    return isUndef(x) ? [mul(ct, y! as JaxArray), null] : [null, mul(x! as JaxArray, ct)];
+  },
+});
+export const divP = elementwiseOp({
+  name: "div",
+  arity: 2,
+  kernel: (d) =>
+    isInteger(d)
+      ? (x, y) => (y === 0 ? (isUnsigned(d) ? 0xffffffff : -1) : Math.trunc(x / y))
+      : (x, y) => x / y,
+  jvp: ([, y], [a, b], out) => addTangents(divTangent(a!, y!), negTangent(scaleTangent(b!, div(out, y!)))),
+  transpose: (ct, [x, y]) => {
+    if (isUndef(y)) throw new Error("div: cannot transpose with respect to the divisor");
+    return [isUndef(x) ? div(ct, y! as JaxArray) : null, null];
+  },
+});
+/** Remainder with the dividend's sign (C fmod), as lax.rem. */
+export const remP = elementwiseOp({
+  name: "rem",
+  arity: 2,
+  kernel: (d) => (isInteger(d) ? (x, y) => (y === 0 ? x : x % y) : (x, y) => x % y),
+  jvp: ([x, y], [a, b]) => {
+    const q = div(x!, y!);
+    return addTangents(a!, negTangent(scaleTangent(b!, mul(sign(q), floor(abs(q))))));
+  },
+});
+export const powP = elementwiseOp({
+  name: "pow",
+  arity: 2,
+  kernel: same(Math.pow),
+  accepts: floatOnly,
+  jvp: ([x, y], [a, b], out) => {
+    // d/dx = y * x^(y-1), zero where y == 0; d/dy = log(x) * x^y, zero where x == 0.
+    const zero = fullLike(x!.aval, 0);
+    const one = fullLike(x!.aval, 1);
+    const ta = scaleTangent(a!, select(eq(y!, zero), zero, mul(y!, pow(x!, sub(y!, one)))));
+    const tb = scaleTangent(b!, select(eq(x!, zero), zero, mul(log(select(eq(x!, zero), one, x!)), out)));
+    return addTangents(ta, tb);
+  },
+});
+export const maxP = elementwiseOp({
+  name: "max",
+  arity: 2,
+  kernel: same((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x > y ? x : y)),
+  jvp: ([x, y], [a, b]) => balancedJvp(x!, y!, a!, b!, gt),
+});
+export const minP = elementwiseOp({
+  name: "min",
+  arity: 2,
+  kernel: same((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x < y ? x : y)),
+  jvp: ([x, y], [a, b]) => balancedJvp(x!, y!, a!, b!, lt),
+});
+export const atan2P = elementwiseOp({
+  name: "atan2",
+  arity: 2,
+  kernel: same(Math.atan2),
+  accepts: floatOnly,
+  jvp: ([x, y], [a, b]) => {
+    // d atan2(x, y) = (y dx - x dy) / (x^2 + y^2)
+    const den = add(mul(x!, x!), mul(y!, y!));
+    return addTangents(divTangent(scaleTangent(a!, y!), den), divTangent(negTangent(scaleTangent(b!, x!)), den));
+  },
+});
+
+const intOrBool = (d: DType) => !isFloat(d);
+export const andP = elementwiseOp({ name: "and", arity: 2, kernel: same((x, y) => x & y), accepts: intOrBool, jvp: zeroJvp });
+export const orP = elementwiseOp({ name: "or", arity: 2, kernel: same((x, y) => x | y), accepts: intOrBool, jvp: zeroJvp });
+export const xorP = elementwiseOp({ name: "xor", arity: 2, kernel: same((x, y) => x ^ y), accepts: intOrBool, jvp: zeroJvp });
+const intOnly = (d: DType) => isInteger(d);
+const bits = (d: DType) => (d.endsWith("8") ? 8 : d.endsWith("16") ? 16 : 32);
+export const shiftLeftP = elementwiseOp({
+  name: "shift_left",
+  arity: 2,
+  kernel: (d) => (x, y) => (y >= bits(d) || y < 0 ? 0 : x << y),
+  accepts: intOnly,
+  jvp: zeroJvp,
+});
+export const shiftRightLogicalP = elementwiseOp({
+  name: "shift_right_logical",
+  arity: 2,
+  kernel: (d) => {
+    const n = bits(d);
+    const mask = n === 32 ? 0xffffffff : (1 << n) - 1;
+    return (x, y) => (y >= n || y < 0 ? 0 : ((x & mask) >>> y) >>> 0);
+  },
+  accepts: intOnly,
+  jvp: zeroJvp,
+});
+export const shiftRightArithmeticP = elementwiseOp({
+  name: "shift_right_arithmetic",
+  arity: 2,
+  kernel: (d) => (x, y) => x >> Math.min(Math.max(y, 0), bits(d) - 1),
+  accepts: intOnly,
+  jvp: zeroJvp,
+});
+
+function compareOp(name: string, f: Scalar): Primitive {
+  return elementwiseOp({ name, arity: 2, kernel: same(f), outDtype: "bool", jvp: zeroJvp });
+}
+export const eqP = compareOp("eq", (x, y) => (x === y ? 1 : 0));
+export const neP = compareOp("ne", (x, y) => (x !== y ? 1 : 0));
+export const ltP = compareOp("lt", (x, y) => (x < y ? 1 : 0));
+export const leP = compareOp("le", (x, y) => (x <= y ? 1 : 0));
+export const gtP = compareOp("gt", (x, y) => (x > y ? 1 : 0));
+export const geP = compareOp("ge", (x, y) => (x >= y ? 1 : 0));
+
+// ---- integer_pow: x ** n for a static integer n (exact, and differentiable at x < 0) ----
+export const integerPowP = definePrimitive<{ y: number }>({
+  name: "integer_pow",
+  abstractEval: ([x]) => [x!],
+  impl([x], { y }) {
+    const f: Scalar = isInteger(x!.dtype) ? (v) => intPow(v, y) : (v) => v ** y;
+    return [elementwise(f, [x!], x!.aval)];
+  },
+  jvp([x], [t], { y }) {
+    const out = integerPow(x!, y);
+    if (y === 0) return [[out], [new Zero(x!.aval)]];
+    const d = mul(fullLike(x!.aval, y), y === 1 ? fullLike(x!.aval, 1) : integerPow(x!, y - 1));
+    return [[out], [scaleTangent(t!, d)]];
+  },
+  transpose: null,
+  batch: batchElementwise((args, p) => [integerPow(args[0]!, p.y)]),
+});
+
+function intPow(b: number, e: number): number {
+  if (e < 0) return b === 1 ? 1 : b === -1 ? (e % 2 ? -1 : 1) : 0;
+  let r = 1;
+  for (let i = 0; i < e; i++) r = Math.imul(r, b);
+  return r;
+}
+
+// ---- select_n(which, *cases): cases[which], elementwise ----
+export const selectNP = definePrimitive<Record<string, never>>({
+  name: "select_n",
+  abstractEval([which, ...cases]) {
+    if (which!.dtype !== "bool" && which!.dtype !== "int32") {
+      throw new TypeError(`select_n: the selector must be bool or int32, got ${which!.dtype}.`);
+    }
+    const out = checkSame("select_n", cases);
+    if (!shapeEq(which!.shape, out.shape)) {
+      throw new Error(`select_n: selector shape ${fmtShape(which!.shape)} must equal the case shape ${fmtShape(out.shape)}.`);
+    }
+    return [out];
+  },
+  impl([which, ...cases]) {
+    const aval = checkSame("select_n", cases.map((c) => c.aval));
+    const f: Scalar = cases.length === 2 ? (w, a, b) => (w ? b! : a!) : (w, ...cs) => cs[w]!;
+    return [elementwise(f, [which!, ...cases], aval)];
+  },
+  jvp([which, ...cases], [, ...tangents]) {
+    const out = selectN(which!, cases);
+    if (tangents.every((t) => isZero(t))) return [[out], [new Zero(out.aval)]];
+    return [[out], [selectN(which!, tangents.map(instantiate))]];
+  },
+  transpose([ct], [which, ...cases]) {
+    if (isUndef(which)) throw new Error("select_n: cannot transpose with respect to the selector");
+    const c = instantiate(ct!);
+    const zero = fullLike(c.aval, 0);
+    return [
+      null,
+      ...cases.map((x, i) => (isUndef(x) ? selectN(which! as JaxArray, cases.map((_, j) => (j === i ? c : zero))) : null)),
+    ];
+  },
+  batch: batchElementwise((args) => [selectN(args[0]!, args.slice(1))]),
+});
+
+// ---- dtype conversion ----
+export const convertElementTypeP = definePrimitive<{ newDtype: DType; weakType: boolean }>({
+  name: "convert_element_type",
+  abstractEval: ([x], { newDtype, weakType }) => [new ShapedArray(x!.shape, newDtype, weakType)],
+  impl: ([x], p) => [convert(x!, new ShapedArray(x!.shape, p.newDtype, p.weakType))],
+  jvp([x], [t], p) {
+    const out = convertElementType(x!, p.newDtype, p.weakType);
+    if (!isFloat(p.newDtype) || !isFloat(x!.dtype)) return [[out], [new Zero(out.aval)]];
+    return [[out], [convertElementType(instantiate(t!), p.newDtype, p.weakType)]];
+  },
+  transpose([ct], [x]) {
+    const a = (x as { aval: ShapedArray }).aval;
+    return [convertElementType(instantiate(ct!), a.dtype, a.weakType)];
+  },
+  batch: batchElementwise(([x], p) => [convertElementType(x!, p.newDtype, p.weakType)]),
+  printParams: (p) => `[new_dtype=${p.newDtype} weak_type=${p.weakType ? "True" : "False"}]`,
+});
+
+export const bitcastConvertTypeP = definePrimitive<{ newDtype: DType }>({
+  name: "bitcast_convert_type",
+  abstractEval([x], { newDtype }) {
+    const size = (d: DType) => (d.endsWith("64") ? 8 : d.endsWith("32") ? 4 : d.endsWith("16") ? 2 : 1);
+    if (size(x!.dtype) !== size(newDtype)) {
+      throw new TypeError(`bitcast_convert_type: ${x!.dtype} and ${newDtype} have different sizes.`);
+    }
+    return [new ShapedArray(x!.shape, newDtype)];
+  },
+  impl: ([x], p) => [bitcast(x!, new ShapedArray(x!.shape, p.newDtype))],
+  jvp: ([x], _t, p) => {
+    const out = bitcastConvertType(x!, p.newDtype);
+    return [[out], [new Zero(out.aval)]];
+  },
+  transpose: null,
+  batch: batchElementwise(([x], p) => [bitcastConvertType(x!, p.newDtype)]),
+});
+
+/** Identity whose derivative is zero (lax.stop_gradient). */
+export const stopGradientP = definePrimitive<Record<string, never>>({
+  name: "stop_gradient",
+  abstractEval: ([x]) => [x!],
+  impl: ([x]) => [x!],
+  jvp: ([x]) => [[stopGradient(x!)], [new Zero(x!.aval)]],
+  transpose: null,
+  batch: (_n, [x], [d]) => [[stopGradient(x!)], [d ?? null]],
+});
+
+// ---- binders: the lax-level functions (equal shapes and dtypes required) ----
+const b1 = (p: Primitive) => (...xs: JaxArray[]) => bind1(p, xs, {});
+export const neg = b1(negP);
+export const sin = b1(sinP);
+export const cos = b1(cosP);
+export const tan = b1(tanP);
+export const tanh = b1(tanhP);
+export const exp = b1(expP);
+export const log = b1(logP);
+export const log1p = b1(log1pP);
+export const expm1 = b1(expm1P);
+export const sqrt = b1(sqrtP);
+export const rsqrt = b1(rsqrtP);
+export const logistic = b1(logisticP);
+export const abs = b1(absP);
+export const sign = b1(signP);
+export const floor = b1(floorP);
+export const ceil = b1(ceilP);
+export const round = b1(roundP);
+export const not = b1(notP);
+export const isFinite = b1(isFiniteP);
+export const add = b1(addP);
+export const sub = b1(subP);
+export const mul = b1(mulP);
+export const div = b1(divP);
+export const rem = b1(remP);
+export const pow = b1(powP);
+export const max = b1(maxP);
+export const min = b1(minP);
+export const atan2 = b1(atan2P);
+export const and = b1(andP);
+export const or = b1(orP);
+export const xor = b1(xorP);
+export const shiftLeft = b1(shiftLeftP);
+export const shiftRightLogical = b1(shiftRightLogicalP);
+export const shiftRightArithmetic = b1(shiftRightArithmeticP);
+export const eq = b1(eqP);
+export const ne = b1(neP);
+export const lt = b1(ltP);
+export const le = b1(leP);
+export const gt = b1(gtP);
+export const ge = b1(geP);
+export const integerPow = (x: JaxArray, y: number): JaxArray => bind1(integerPowP, [x], { y });
+export const selectN = (which: JaxArray, cases: JaxArray[]): JaxArray => bind1(selectNP, [which, ...cases], {});
+/** lax.select(pred, onTrue, onFalse). */
+export const select = (pred: JaxArray, onTrue: JaxArray, onFalse: JaxArray): JaxArray => selectN(pred, [onFalse, onTrue]);
+export const convertElementType = (x: JaxArray, newDtype: DType, weakType = false): JaxArray =>
+  x.dtype === newDtype && x.weakType === weakType ? x : bind1(convertElementTypeP, [x], { newDtype, weakType });
+export const bitcastConvertType = (x: JaxArray, newDtype: DType): JaxArray => bind1(bitcastConvertTypeP, [x], { newDtype });
+export const stopGradient = (x: JaxArray): JaxArray => bind1(stopGradientP, [x], {});
+
+// ---- helpers ----
+function divTangent(t: Tangent, by: JaxArray): Tangent {
+  return t instanceof Zero ? t : div(t, by);
+}
+
+/** JAX's max/min JVP: the tangent of the winner; ties split the tangents half and half. */
+function balancedJvp(x: JaxArray, y: JaxArray, a: Tangent, b: Tangent, wins: (p: JaxArray, q: JaxArray) => JaxArray): Tangent {
+  const one = fullLike(x.aval, 1);
+  const half = fullLike(x.aval, 0.5);
+  const zero = fullLike(x.aval, 0);
+  const tie = eq(x, y);
+  const wx = select(tie, half, select(wins(x, y), one, zero));
+  const wy = select(tie, half, select(wins(y, x), one, zero));
+  return addTangents(scaleTangent(a, wx), scaleTangent(b, wy));
+}
+
+function isUndef(x: unknown): x is UndefPrimal {
+  return x instanceof UndefPrimal;
+}

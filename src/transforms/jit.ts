@@ -1,0 +1,82 @@
+// jit: trace once per input signature to a jaxpr, cache it, and run the jaxpr.
+// Under another transformation (grad, vmap, an enclosing jit) the function is inlined,
+// so the outer transformation sees its operations directly.
+import type { ClosedJaxpr } from "../core/jaxpr.js";
+import { evalJaxpr } from "../core/jaxpr.js";
+import { atTopLevel } from "../core/trace.js";
+import { type TreeDef, unflatten } from "../core/tree.js";
+import { flattenArrays, flattenOutputs } from "./args.js";
+import { traceToJaxpr } from "./stage.js";
+
+export interface JitOpts {
+  /** Positions of arguments that are compile-time constants (hashed by value, never traced). */
+  staticArgnums?: number | readonly number[];
+}
+
+interface Compiled {
+  jaxpr: ClosedJaxpr;
+  outDef: TreeDef;
+}
+
+export interface Jitted<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** How many times the function has been traced (one per distinct signature). */
+  readonly traceCount: number;
+  /** The jaxpr for these arguments (traced if needed). */
+  lower(...args: Parameters<F>): ClosedJaxpr;
+}
+
+function staticKey(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {}): Jitted<F> {
+  const statics = opts.staticArgnums === undefined ? [] : typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...opts.staticArgnums];
+  const cache = new Map<string, Compiled>();
+  let traceCount = 0;
+
+  const prepare = (args: unknown[]) => {
+    const st = statics.map((i) => (i < 0 ? i + args.length : i));
+    const dyn = args.map((a, i) => (st.includes(i) ? null : a));
+    const [leaves, def] = flattenArrays("jit", dyn, false, "every non-static argument leaf");
+    const key = `${def}|${leaves.map((l) => l.aval.key()).join(";")}|${st.map((i) => staticKey(args[i])).join(";")}`;
+    let compiled = cache.get(key);
+    if (!compiled) {
+      traceCount++;
+      let outDef: TreeDef | undefined;
+      const jaxpr = traceToJaxpr(
+        (xs) => {
+          const tree = unflatten(def, xs) as unknown[];
+          const call = args.map((a, i) => (st.includes(i) ? a : tree[i]));
+          const [outs, d] = flattenOutputs("jit", f(...call));
+          outDef = d;
+          return outs;
+        },
+        leaves.map((l) => l.aval),
+      );
+      compiled = { jaxpr, outDef: outDef! };
+      cache.set(key, compiled);
+    }
+    return { compiled, leaves };
+  };
+
+  const jitted = ((...args: unknown[]) => {
+    if (!atTopLevel()) return f(...args);
+    const { compiled, leaves } = prepare(args);
+    const outs = evalJaxpr(compiled.jaxpr.jaxpr, [...compiled.jaxpr.consts, ...leaves]);
+    return unflatten(compiled.outDef, outs);
+  }) as unknown as Jitted<F>;
+  Object.defineProperty(jitted, "traceCount", { get: () => traceCount });
+  jitted.lower = (...args: unknown[]) => prepare(args).compiled.jaxpr;
+  return jitted;
+}
+
+/** makeJaxpr(f)(...args): the jaxpr that f stages for these argument shapes and dtypes. */
+export function makeJaxpr(f: (...args: any[]) => any, opts: JitOpts = {}): (...args: any[]) => ClosedJaxpr {
+  return (...args: any[]) => jit(f, opts).lower(...(args as []));
+}
+
