@@ -4,6 +4,7 @@
 // so with `transpose: null`.
 import type { ArrayImpl, JaxArray } from "./array.js";
 import type { ShapedArray } from "./aval.js";
+import type { DType } from "./dtype.js";
 
 /** A symbolic zero tangent or cotangent: no array is ever built for it. */
 export class Zero {
@@ -30,6 +31,19 @@ export interface PrimitiveRules<P> {
   transpose: ((cts: Tangent[], args: (JaxArray | UndefPrimal)[], params: P) => (Tangent | null)[]) | null;
   /** vmap: inputs with their batch dims (not all null) to outputs with theirs. */
   batch(axisSize: number, args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]];
+  /**
+   * For elementwise primitives: the scalar function computing one element for a dtype.
+   * The eager kernel loops over it, and the jit code generator fuses chains of them.
+   */
+  scalar?: (dtype: DType, params: P) => (...xs: number[]) => number;
+  /**
+   * Partial evaluation of primitives that hold sub-jaxprs (control flow, checkpoint):
+   * compute the known part now and stage the unknown part. Without it the whole
+   * equation is staged as soon as one input is unknown. `trace` is the PartialEvalTrace.
+   */
+  partialEval?: (trace: any, tracers: any[], params: P) => JaxArray[];
+  /** Effectful primitives (debug printing) are never removed by dead-code elimination. */
+  effectful?: boolean;
   /** How params print in a jaxpr, e.g. `axes=(0,)`; defaults to a JSON-ish form. */
   printParams?(params: P): string;
 }

@@ -50,3 +50,4 @@ export {
 export { argmax, argmin, reduceMax, reduceMin, reduceProd, reduceSum } from "../primitives/reduce.js";
 export { type DotDims, dotGeneral } from "../primitives/dot_general.js";
 export { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from "../primitives/shape_ops.js";
+export { cond, foriLoop, map, scan, switch_ as switch, whileLoop } from "./control_flow.js";

@@ -67,6 +67,7 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
     },
     transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args) : null,
     batch: batchElementwise((args) => bind(prim, args, {})),
+    scalar: (dtype) => spec.kernel(dtype),
   });
   return prim;
 }
@@ -306,13 +307,13 @@ export const gtP = compareOp("gt", (x, y) => (x > y ? 1 : 0));
 export const geP = compareOp("ge", (x, y) => (x >= y ? 1 : 0));
 
 // ---- integer_pow: x ** n for a static integer n (exact, and differentiable at x < 0) ----
-export const integerPowP = definePrimitive<{ y: number }>({
+export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number }>({
   name: "integer_pow",
   abstractEval: ([x]) => [x!],
-  impl([x], { y }) {
-    const f: Scalar = isInteger(x!.dtype) ? (v) => intPow(v, y) : (v) => v ** y;
-    return [elementwise(f, [x!], x!.aval)];
+  impl([x], p) {
+    return [elementwise(integerPowP.scalar!(x!.dtype, p), [x!], x!.aval)];
   },
+  scalar: (dtype, { y }) => (isInteger(dtype) ? (v) => intPow(v, y) : (v) => v ** y),
   jvp([x], [t], { y }) {
     const out = integerPow(x!, y);
     if (y === 0) return [[out], [new Zero(x!.aval)]];
@@ -331,6 +332,8 @@ function intPow(b: number, e: number): number {
 }
 
 // ---- select_n(which, *cases): cases[which], elementwise ----
+const select2: Scalar = (w, a, b) => (w ? b! : a!);
+const selectMany: Scalar = (w, ...cs) => cs[w]!;
 export const selectNP = definePrimitive<Record<string, never>>({
   name: "select_n",
   abstractEval([which, ...cases]) {
@@ -345,9 +348,9 @@ export const selectNP = definePrimitive<Record<string, never>>({
   },
   impl([which, ...cases]) {
     const aval = checkSame("select_n", cases.map((c) => c.aval));
-    const f: Scalar = cases.length === 2 ? (w, a, b) => (w ? b! : a!) : (w, ...cs) => cs[w]!;
-    return [elementwise(f, [which!, ...cases], aval)];
+    return [elementwise(cases.length === 2 ? select2 : selectMany, [which!, ...cases], aval)];
   },
+  scalar: () => selectMany,
   jvp([which, ...cases], [, ...tangents]) {
     const out = selectN(which!, cases);
     if (tangents.every((t) => isZero(t))) return [[out], [new Zero(out.aval)]];

@@ -62,7 +62,16 @@ export class PartialEvalTrace extends Trace {
         params,
       ).map((v) => this.pure(v));
     }
-    const ins = ts.map((t) => this.instantiateConst(t));
+    if (prim.partialEval) return prim.partialEval(this, ts, params);
+    return this.stage(prim, ts, params);
+  }
+  /** The known value behind a tracer, or null when it is unknown. */
+  knownValue(t: PartialEvalTracer): JaxArray | null {
+    return t.pval.known ? t.pval.val : null;
+  }
+  /** Records an equation of the unknown part (known inputs become residual constants). */
+  stage(prim: Primitive, tracers: PartialEvalTracer[], params: unknown): PartialEvalTracer[] {
+    const ins = tracers.map((t) => this.instantiateConst(t));
     const outAvals = prim.abstractEval(
       ins.map((t) => t.aval),
       params,
