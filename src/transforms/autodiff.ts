@@ -159,3 +159,9 @@ export function grad(f: Fn, opts: GradOpts = {}): (...args: any[]) => any {
     return opts.hasAux ? [g, v[1]] : g;
   };
 }
+
+/** linearTranspose(f, ...primals): the transpose of the linear function f, as ct => input cotangents. */
+export function linearTranspose(f: Fn, ...primals: unknown[]): (ct: unknown) => any[] {
+  const [, fT] = vjp(f, ...primals);
+  return fT;
+}

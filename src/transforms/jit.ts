@@ -80,3 +80,15 @@ export function makeJaxpr(f: (...args: any[]) => any, opts: JitOpts = {}): (...a
   return (...args: any[]) => jit(f, opts).lower(...(args as []));
 }
 
+
+/** evalShape(f, ...args): the output shapes and dtypes of f, without computing anything. */
+export function evalShape(f: (...args: any[]) => any, ...args: any[]): any {
+  const [leaves, def] = flattenArrays("evalShape", args, false, "every argument leaf");
+  let outDef: TreeDef | undefined;
+  const closed = traceToJaxpr((xs) => {
+    const [outs, d] = flattenOutputs("evalShape", f(...(unflatten(def, xs) as unknown[])));
+    outDef = d;
+    return outs;
+  }, leaves.map((l) => l.aval));
+  return unflatten(outDef!, closed.jaxpr.outAvals);
+}
