@@ -44,6 +44,16 @@ interface ElementwiseSpec {
 }
 
 function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> {
+  // One scalar function per dtype, created once: the eager kernel caches its generated loop by it.
+  const kernels = new Map<DType, Scalar>();
+  const kernel = (dtype: DType): Scalar => {
+    let f = kernels.get(dtype);
+    if (!f) {
+      f = spec.kernel(dtype);
+      kernels.set(dtype, f);
+    }
+    return f;
+  };
   const prim: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
     name: spec.name,
     abstractEval(avals) {
@@ -59,7 +69,7 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
         args.map((a) => a.aval),
         {},
       );
-      return [elementwise(spec.kernel(args[0]!.dtype), args, aval!)];
+      return [elementwise(kernel(args[0]!.dtype), args, aval!)];
     },
     jvp(primals, tangents) {
       const out = bind1(prim, primals, {});
@@ -67,7 +77,7 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
     },
     transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args) : null,
     batch: batchElementwise((args) => bind(prim, args, {})),
-    scalar: (dtype) => spec.kernel(dtype),
+    scalar: kernel,
   });
   return prim;
 }
@@ -313,7 +323,7 @@ export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number
   impl([x], p) {
     return [elementwise(integerPowP.scalar!(x!.dtype, p), [x!], x!.aval)];
   },
-  scalar: (dtype, { y }) => (isInteger(dtype) ? (v) => intPow(v, y) : (v) => v ** y),
+  scalar: (dtype, { y }) => intPowKernel(isInteger(dtype), y),
   jvp([x], [t], { y }) {
     const out = integerPow(x!, y);
     if (y === 0) return [[out], [new Zero(x!.aval)]];
@@ -323,6 +333,17 @@ export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number
   transpose: null,
   batch: batchElementwise((args, p) => [integerPow(args[0]!, p.y)]),
 });
+
+const intPowKernels = new Map<string, Scalar>();
+function intPowKernel(integer: boolean, y: number): Scalar {
+  const key = `${integer}|${y}`;
+  let f = intPowKernels.get(key);
+  if (!f) {
+    f = integer ? (v) => intPow(v, y) : y === 2 ? (v) => v * v : (v) => v ** y;
+    intPowKernels.set(key, f);
+  }
+  return f;
+}
 
 function intPow(b: number, e: number): number {
   if (e < 0) return b === 1 ? 1 : b === -1 ? (e % 2 ? -1 : 1) : 0;

@@ -201,32 +201,71 @@ function offsetsOver(shape: Shape, dims: readonly number[]): Int32Array {
 
 export function reduce(x: ArrayImpl, axes: readonly number[], kind: ReduceKind, aval: ShapedArray): ArrayImpl {
   const kept = [...Array(x.ndim).keys()].filter((d) => !axes.includes(d));
-  const outOff = offsetsOver(x.shape, kept);
-  const redOff = offsetsOver(x.shape, axes);
+  // Reducing trailing axes (including all of them) reads contiguous blocks: no offset tables.
+  const trailing = axes.every((a, i) => a === x.ndim - axes.length + i);
+  const block = trailing ? sizeOf(axes.map((d) => x.shape[d]!)) : 0;
+  const outOff = trailing ? null : offsetsOver(x.shape, kept);
+  const redOff = trailing ? null : offsetsOver(x.shape, axes);
+  if (trailing) return reduceBlocks(x, block, kind, aval);
   const src = isHalf(x.dtype) ? decodeHalf(x.data as Uint16Array, x.dtype) : x.data;
-  const res = new Float64Array(outOff.length);
-  const m = redOff.length;
+  const res = new Float64Array(outOff!.length);
+  const m = redOff!.length;
   const isBool = aval.dtype === "bool";
-  for (let i = 0; i < outOff.length; i++) {
-    const base = outOff[i]!;
+  for (let i = 0; i < outOff!.length; i++) {
+    const base = outOff![i]!;
     let acc: number;
     if (kind === "sum") {
       acc = 0;
-      for (let j = 0; j < m; j++) acc += src[base + redOff[j]!]!;
+      for (let j = 0; j < m; j++) acc += src[base + redOff![j]!]!;
     } else if (kind === "prod") {
       acc = 1;
-      for (let j = 0; j < m; j++) acc *= src[base + redOff[j]!]!;
+      for (let j = 0; j < m; j++) acc *= src[base + redOff![j]!]!;
     } else if (kind === "max") {
       acc = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < m; j++) {
-        const v = src[base + redOff[j]!]!;
+        const v = src[base + redOff![j]!]!;
         if (v > acc || Number.isNaN(v)) acc = v;
         if (Number.isNaN(acc)) break;
       }
     } else {
       acc = Number.POSITIVE_INFINITY;
       for (let j = 0; j < m; j++) {
-        const v = src[base + redOff[j]!]!;
+        const v = src[base + redOff![j]!]!;
+        if (v < acc || Number.isNaN(v)) acc = v;
+        if (Number.isNaN(acc)) break;
+      }
+    }
+    res[i] = isBool ? (acc ? 1 : 0) : acc;
+  }
+  return fromFloat64(res, aval);
+}
+
+function reduceBlocks(x: ArrayImpl, block: number, kind: ReduceKind, aval: ShapedArray): ArrayImpl {
+  const src = isHalf(x.dtype) ? decodeHalf(x.data as Uint16Array, x.dtype) : x.data;
+  const n = aval.size;
+  const res = new Float64Array(n);
+  const isBool = aval.dtype === "bool";
+  for (let i = 0; i < n; i++) {
+    const start = i * block;
+    const end = start + block;
+    let acc: number;
+    if (kind === "sum") {
+      acc = 0;
+      for (let j = start; j < end; j++) acc += src[j]!;
+    } else if (kind === "prod") {
+      acc = 1;
+      for (let j = start; j < end; j++) acc *= src[j]!;
+    } else if (kind === "max") {
+      acc = Number.NEGATIVE_INFINITY;
+      for (let j = start; j < end; j++) {
+        const v = src[j]!;
+        if (v > acc || Number.isNaN(v)) acc = v;
+        if (Number.isNaN(acc)) break;
+      }
+    } else {
+      acc = Number.POSITIVE_INFINITY;
+      for (let j = start; j < end; j++) {
+        const v = src[j]!;
         if (v < acc || Number.isNaN(v)) acc = v;
         if (Number.isNaN(acc)) break;
       }
