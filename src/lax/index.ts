@@ -51,3 +51,5 @@ export { argmax, argmin, reduceMax, reduceMin, reduceProd, reduceSum } from "../
 export { type DotDims, dotGeneral } from "../primitives/dot_general.js";
 export { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from "../primitives/shape_ops.js";
 export { cond, foriLoop, map, scan, switch_ as switch, whileLoop } from "./control_flow.js";
+export { type ConvDimensionNumbers, type ConvOpts, convGeneralDilated, type Padding, padtypeToPads, reduceWindow } from "./windows.js";
+export { associativeScan } from "./associative_scan.js";
