@@ -19,7 +19,8 @@ function formatFloats(vals: number[], single: boolean): string[] {
   const special = (v: number) => (Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
   const absMax = Math.max(0, ...finite.map(Math.abs));
   const absMinNz = Math.min(Number.POSITIVE_INFINITY, ...finite.filter((v) => v !== 0).map(Math.abs));
-  const sci = absMax >= 1e16 || (absMinNz < 1e-4 && absMinNz !== Number.POSITIVE_INFINITY) || absMax / absMinNz > 1e3 && absMinNz < 1e-4;
+  // numpy switches to scientific notation for large values or a large dynamic range
+  const sci = absMax >= 1e8 || (absMinNz < 1e-4 && absMinNz !== Number.POSITIVE_INFINITY) || (absMinNz !== Number.POSITIVE_INFINITY && absMax / absMinNz > 1e3 && absMinNz < 1e-4);
   if (sci) {
     const digits = Math.max(
       0,
@@ -33,7 +34,7 @@ function formatFloats(vals: number[], single: boolean): string[] {
       if (!Number.isFinite(v)) return special(v);
       const [mant, exp] = v.toExponential(digits).split("e") as [string, string];
       const e = Number(exp);
-      return `${mant}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+      return `${digits === 0 ? `${mant}.` : mant}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
     });
   }
   const strs = vals.map((v) => (Number.isFinite(v) ? shortest(v, single) : special(v)));

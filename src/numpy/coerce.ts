@@ -2,7 +2,7 @@
 import { ArrayImpl, type ArrayLike, JaxArray, type NestedArray, type NumericList, writeValues } from "../core/array.js";
 import { checkDType, type DType, isFloat, resultType, toInexact, typedArrayFor } from "../core/dtype.js";
 import { broadcastShapes, fmtShape } from "../core/shape.js";
-import { convertElementType } from "../primitives/elementwise.js";
+import { convertElementType, convertElementTypeP } from "../primitives/elementwise.js";
 import { broadcastInDim } from "../primitives/shape_ops.js";
 
 const INT32_MIN = -(2 ** 31);
@@ -92,6 +92,10 @@ function dtypeOfTyped(x: ArrayBufferView): DType {
 
 /** Converts to `dtype` (keeping or setting weak type). */
 export function castTo(x: JaxArray, dtype: DType, weak = false): JaxArray {
+  if (x.dtype === dtype && x.weakType === weak) return x;
+  // A concrete scalar (a JS number, say) converts right away, even while tracing, so
+  // staged programs hold the literal 2.0:f32[] rather than a conversion of 2:i32[].
+  if (x instanceof ArrayImpl && x.ndim === 0) return convertElementTypeP.impl([x], { newDtype: dtype, weakType: weak })[0]!;
   return convertElementType(x, dtype, weak);
 }
 

@@ -14,7 +14,8 @@ export interface DTypeOpt {
 export function array(x: ArrayLike | ArrayBufferView, opts: DTypeOpt = {}): JaxArray {
   const dt = dtypeArg("array", opts.dtype);
   if (x instanceof JaxArray) return dt ? castTo(x, dt) : x.weakType ? castTo(x, x.dtype, false) : x;
-  if (typeof x === "number") return ArrayImpl.scalar(x, dt ?? "float32");
+  // a bare JS number stays weakly typed, as jnp.array(2.5) is in JAX
+  if (typeof x === "number") return ArrayImpl.scalar(x, dt ?? "float32", dt === undefined);
   if (typeof x === "boolean") return ArrayImpl.scalar(x ? 1 : 0, dt ?? "bool");
   if (Array.isArray(x) || ArrayBuffer.isView(x)) return fromNested(x as NestedArray, dt, "array");
   return asJax(x as ArrayLike, "array");
