@@ -51,10 +51,9 @@ export const windowPatchesP: Primitive<PatchParams> = definePrimitive<PatchParam
   batch(size, [x], [bd], p) {
     const xm = moveBatchAxis(size, bd!, 0, x!);
     const q = { windowDims: [1, ...p.windowDims], strides: [1, ...p.strides], dilation: [1, ...p.dilation] };
-    // the batch window axis (size 1) lands among the window axes: drop it
+    // out = [B, spatial..., 1, window...]: drop the batch axis's size-1 window axis
     const out = windowPatches(xm, q);
-    const n = x!.ndim;
-    const shape = out.shape.filter((_, i) => i !== n + 1);
+    const shape = out.shape.filter((_, i) => i !== xm.ndim);
     return [[reshapeTo(out, shape)], [0]];
   },
   printParams: (p) => `[window_dimensions=(${p.windowDims.join(", ")}) window_strides=(${p.strides.join(", ")}) window_dilation=(${p.dilation.join(", ")})]`,
