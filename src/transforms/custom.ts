@@ -1,7 +1,7 @@
 // Custom derivatives: customJvp (defjvp) and customVjp (defvjp), as primitives that carry
 // the traced function and the user's rule, so they survive jit staging and vmap.
 import { ArrayImpl, type JaxArray } from "../core/array.js";
-import { ShapedArray } from "../core/aval.js";
+import type { ShapedArray } from "../core/aval.js";
 import { type ClosedJaxpr, evalJaxpr } from "../core/jaxpr.js";
 import { type BatchDim, definePrimitive, type Primitive, type Tangent, Zero } from "../core/primitive.js";
 import { atTopLevel, bind } from "../core/trace.js";

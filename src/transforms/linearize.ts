@@ -59,14 +59,17 @@ export function backwardPass(jaxpr: Jaxpr, args: (JaxArray | UndefPrimal)[], cts
   for (const eqn of jaxpr.eqns) {
     const ins = eqn.inputs.map(readPrimal);
     if (ins.some((x) => x instanceof UndefPrimal)) linearEqns.push(eqn);
-    else bind(eqn.prim, ins as JaxArray[], eqn.params).forEach((o, i) => primalEnv.set(eqn.outBinders[i]!, o));
+    else {
+      const outs = bind(eqn.prim, ins as JaxArray[], eqn.params);
+      for (let i = 0; i < outs.length; i++) primalEnv.set(eqn.outBinders[i]!, outs[i]!);
+    }
   }
   const writeCt = (a: Atom, ct: Tangent | null) => {
     if (a instanceof Literal || ct === null || ct instanceof Zero) return;
     const prev = ctEnv.get(a);
     ctEnv.set(a, prev === undefined ? ct : addTangents(prev, ct));
   };
-  jaxpr.outs.forEach((o, i) => writeCt(o, cts[i]!));
+  for (let i = 0; i < jaxpr.outs.length; i++) writeCt(jaxpr.outs[i]!, cts[i]!);
   for (let e = linearEqns.length - 1; e >= 0; e--) {
     const eqn = linearEqns[e]!;
     const ctsIn = eqn.outBinders.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
@@ -76,7 +79,7 @@ export function backwardPass(jaxpr: Jaxpr, args: (JaxArray | UndefPrimal)[], cts
       throw new Error(`jaxts internal error: the non-linear primitive ${eqn.prim.name} appeared in a linear jaxpr`);
     }
     const ctsOut = eqn.prim.transpose(ctsIn, eqn.inputs.map(readPrimal), eqn.params);
-    eqn.inputs.forEach((a, i) => writeCt(a, ctsOut[i] ?? null));
+    for (let i = 0; i < eqn.inputs.length; i++) writeCt(eqn.inputs[i]!, ctsOut[i] ?? null);
   }
   return jaxpr.inBinders.flatMap((v, i) => (args[i] instanceof UndefPrimal ? [ctEnv.get(v) ?? new Zero(v.aval)] : []));
 }
