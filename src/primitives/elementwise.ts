@@ -455,6 +455,7 @@ export const floor = b1(floorP);
 export const ceil = b1(ceilP);
 export const round = b1(roundP);
 export const not = b1(notP);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the camelCase name of lax.is_finite
 export const isFinite = b1(isFiniteP);
 export const add = b1(addP);
 export const sub = b1(subP);
