@@ -53,3 +53,4 @@ export { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose 
 export { cond, foriLoop, map, scan, switch_ as switch, whileLoop } from "./control_flow.js";
 export { type ConvDimensionNumbers, type ConvOpts, convGeneralDilated, type Padding, padtypeToPads, reduceWindow } from "./windows.js";
 export { associativeScan } from "./associative_scan.js";
+export * as linalg from "./linalg.js";

@@ -28,3 +28,4 @@ export function size(x: ArrayLike): number {
 export function sliceStatic(x: ArrayLike, start: readonly number[], limit: readonly number[], strides?: readonly number[]): JaxArray {
   return laxSlice(asJax(x), start, limit, strides);
 }
+export * as linalg from "./linalg.js";
