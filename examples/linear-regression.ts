@@ -1,11 +1,11 @@
 // The blog's second experiment: fit y = b0 + b1·x by gradient descent, taking the
 // derivative of the error with respect to each parameter with grad(f, {argnums}).
 import { pathToFileURL } from "node:url";
-import { type Array, grad, numpy as jnp, random } from "../src/index.js";
+import { type Array as JArray, grad, numpy as jnp, random } from "../src/index.js";
 import { hconcat, lineChart, renderSpec, scatterWithLines } from "./lib/plot.js";
 
 /** The blog's data: y = 3 + 34.41·x + noise, 100 points. */
-export function makeData(seed = 0): { X: Array; y: Array } {
+export function makeData(seed = 0): { X: JArray; y: JArray } {
   const keys = random.split(random.key(seed));
   const kx = keys.get(0);
   const kn = keys.get(1);
@@ -15,7 +15,7 @@ export function makeData(seed = 0): { X: Array; y: Array } {
 }
 
 /** The mean squared error of the line b0 + b1·x. */
-export function computeError(b0: Array | number, b1: Array | number, X: Array, y: Array): Array {
+export function computeError(b0: JArray | number, b1: JArray | number, X: JArray, y: JArray): JArray {
   const prediction = jnp.add(b0, jnp.multiply(b1, X));
   return jnp.mean(jnp.square(jnp.subtract(y, prediction)));
 }
@@ -23,8 +23,8 @@ export function computeError(b0: Array | number, b1: Array | number, X: Array, y
 export async function main(outDir = "out", steps = 1000): Promise<{ b0: number; b1: number; lsq: [number, number] }> {
   const { X, y } = makeData();
   const stepSize = 0.1;
-  let b0: Array = jnp.array(0);
-  let b1: Array = jnp.array(0);
+  let b0: JArray = jnp.array(0);
+  let b1: JArray = jnp.array(0);
   const dErrDb0 = grad(computeError, { argnums: 0 });
   const dErrDb1 = grad(computeError, { argnums: 1 });
   const losses: number[] = [];
@@ -66,7 +66,7 @@ export async function main(outDir = "out", steps = 1000): Promise<{ b0: number; 
   return { b0: b0.item() as number, b1: b1.item() as number, lsq };
 }
 
-function fmt(x: Array): string {
+function fmt(x: JArray): string {
   return (x.item() as number).toFixed(5).padStart(9);
 }
 
