@@ -161,12 +161,19 @@ function toNode(dtype: DType, weak: boolean): Node {
 
 /** JAX's result type of a binary operation: the lattice join, then canonicalized. */
 export function promoteTypes(a: DType, aWeak: boolean, b: DType, bWeak: boolean): [DType, boolean] {
+  // Both weak: promote the strong counterparts and keep the result weak (weak int16 + weak
+  // int8 is weak int16), as JAX does.
+  if (aWeak && bWeak) {
+    const [d] = promoteTypes(a, false, b, false);
+    return [d, d !== "bool"];
+  }
   const n = lub(toNode(a, aWeak), toNode(b, bWeak));
   switch (n) {
     case "i*":
       return ["int32", true];
     case "f*":
-      return ["float32", true];
+      // a weak float64 keeps its width (JAX's default float is float64 when it exists)
+      return [(aWeak && a === "float64") || (bWeak && b === "float64") ? "float64" : "float32", true];
     case "int64":
       return ["int32", false];
     case "uint64":

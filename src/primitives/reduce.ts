@@ -6,9 +6,9 @@ import { definePrimitive, type Primitive, Zero } from "../core/primitive.js";
 import { fmtShape } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import * as K from "../backends/cpu/kernels.js";
-import { convertElementType, div, eq, mul, select } from "./elementwise.js";
+import { add, convertElementType, div, eq, mul } from "./elementwise.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
-import { broadcastInDim, fullLike } from "./shape_ops.js";
+import { broadcastInDim, fullLike, pad, reshape, slice, transpose } from "./shape_ops.js";
 
 interface AxesParams {
   axes: readonly number[];
@@ -69,24 +69,38 @@ export const reduceMinP: Primitive<AxesParams> = reduction("reduce_min", "min", 
 export const reduceProdP: Primitive<AxesParams> = reduction(
   "reduce_prod",
   "prod",
-  ([x], [t], { axes }) => {
-    // d prod = Σ_i t_i Π_{j≠i} x_j, computed as prod / x_i where x_i ≠ 0; with a zero in
-    // the slice only that position's tangent survives, so recompute with zeros set to 1.
-    const ans = reduceProd(x!, axes);
-    const zero = fullLike(x!.aval, 0);
-    const one = fullLike(x!.aval, 1);
-    const isZero = eq(x!, zero);
-    const safe = select(isZero, one, x!);
-    const prodSafe = unreduce(reduceProd(safe, axes), x!.aval, axes);
-    const zeroCount = unreduce(reduceSum(convertElementType(isZero, x!.dtype), axes), x!.aval, axes);
-    // Π_{j≠i} x_j: no zeros -> prod/x_i; one zero -> prodSafe at the zero, 0 elsewhere; more -> 0
-    const noZero = eq(zeroCount, zero);
-    const oneZero = eq(zeroCount, one);
-    const others = select(noZero, div(prodSafe, safe), select(oneZero, select(isZero, prodSafe, zero), zero));
-    return [[ans], [reduceSum(mul(instantiate(t!), others), axes)]];
-  },
+  ([x], [t], { axes }) => [[reduceProd(x!, axes)], [prodTreeTangent(x!, instantiate(t!), axes)]],
   null,
 );
+
+/**
+ * The tangent of a product, as JAX computes it: the JVP of a balanced tree of pairwise
+ * products over the reduced axes. Unlike prod / x_i it needs no special case for zeros, and
+ * being built from `mul` alone it is right to every order (hessians at zeros included).
+ */
+function prodTreeTangent(x: JaxArray, t: JaxArray, axes: readonly number[]): JaxArray {
+  const kept = [...Array(x.ndim).keys()].filter((d) => !axes.includes(d));
+  const keptShape = kept.map((d) => x.shape[d]!);
+  const n = axes.reduce((s, d) => s * x.shape[d]!, 1);
+  if (n === 0) return fullLike(new ShapedArray(keptShape, t.dtype, t.weakType), 0);
+  // reduced axes first, flattened to one: [n, ...kept]
+  const front = (a: JaxArray) => reshape(transpose(a, [...axes, ...kept]), [n, ...keptShape]);
+  let p = front(x);
+  let dp = front(t);
+  const half = (a: JaxArray, from: number, to: number) => slice(a, [from, ...keptShape.map(() => 0)], [to, ...keptShape]);
+  while (p.shape[0]! > 1) {
+    const m = p.shape[0]!;
+    const m1 = Math.ceil(m / 2);
+    // an odd count pairs the last element with 1 (tangent 0)
+    const pad1 = (a: JaxArray, v: number) =>
+      m - m1 === m1 ? a : pad(a, fullLike(new ShapedArray([], a.dtype, a.weakType), v), [[0, 1, 0], ...keptShape.map(() => [0, 0, 0] as const)]);
+    const [p1, p2] = [half(p, 0, m1), pad1(half(p, m1, m), 1)];
+    const [d1, d2] = [half(dp, 0, m1), pad1(half(dp, m1, m), 0)];
+    dp = add(mul(d1, p2), mul(p1, d2));
+    p = mul(p1, p2);
+  }
+  return reshape(dp, keptShape);
+}
 
 // ---- argmax / argmin ----
 interface ArgParams {

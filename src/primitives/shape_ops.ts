@@ -7,7 +7,7 @@ import { definePrimitive, type Primitive, UndefPrimal, Zero } from "../core/prim
 import { fmtShape, type Shape, shapeEq, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import * as K from "../backends/cpu/kernels.js";
-import { sub } from "./elementwise.js";
+import { select, sub } from "./elementwise.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
 import { reduceSum } from "./reduce.js";
 
@@ -18,21 +18,24 @@ interface BroadcastParams {
   shape: readonly number[];
   broadcastDimensions: readonly number[];
 }
+// Eager evaluation skips abstractEval, so every impl below computes its output aval with
+// the same checks (a bad reshape must not reinterpret a buffer of the wrong size).
+function broadcastAval(x: ShapedArray, { shape, broadcastDimensions: dims }: BroadcastParams): ShapedArray {
+  const ok =
+    dims.length === x.ndim &&
+    dims.every((d, i) => d >= 0 && d < shape.length && (x.shape[i] === 1 || x.shape[i] === shape[d]) && (i === 0 || d > dims[i - 1]!));
+  if (!ok) {
+    throw new Error(
+      `broadcast_in_dim: cannot broadcast an operand of shape ${fmtShape(x.shape)} to ${fmtShape(shape)} ` +
+        `with broadcast_dimensions ${fmtShape(dims)}.`,
+    );
+  }
+  return new ShapedArray(shape, x.dtype, x.weakType);
+}
 export const broadcastInDimP = definePrimitive<BroadcastParams>({
   name: "broadcast_in_dim",
-  abstractEval([x], { shape, broadcastDimensions: dims }) {
-    const ok =
-      dims.length === x!.ndim &&
-      dims.every((d, i) => d >= 0 && d < shape.length && (x!.shape[i] === 1 || x!.shape[i] === shape[d]) && (i === 0 || d > dims[i - 1]!));
-    if (!ok) {
-      throw new Error(
-        `broadcast_in_dim: cannot broadcast an operand of shape ${fmtShape(x!.shape)} to ${fmtShape(shape)} ` +
-          `with broadcast_dimensions ${fmtShape(dims)}.`,
-      );
-    }
-    return [new ShapedArray(shape, x!.dtype, x!.weakType)];
-  },
-  impl: ([x], p) => [K.broadcastInDim(x!, new ShapedArray(p.shape, x!.dtype, x!.weakType), p.broadcastDimensions)],
+  abstractEval: ([x], p) => [broadcastAval(x!, p)],
+  impl: ([x], p) => [K.broadcastInDim(x!, broadcastAval(x!.aval, p), p.broadcastDimensions)],
   jvp([x], [t], p) {
     return [[broadcastInDim(x!, p.shape, p.broadcastDimensions)], [broadcastInDim(instantiate(t!), p.shape, p.broadcastDimensions)]];
   },
@@ -53,15 +56,16 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
 });
 
 // ---- reshape ----
+function reshapeAval(x: ShapedArray, newSizes: readonly number[]): ShapedArray {
+  if (sizeOf(newSizes) !== x.size) {
+    throw new Error(`reshape: cannot reshape an array of shape ${fmtShape(x.shape)} (size ${x.size}) into shape ${fmtShape(newSizes)}.`);
+  }
+  return new ShapedArray(newSizes, x.dtype, x.weakType);
+}
 export const reshapeP = definePrimitive<{ newSizes: readonly number[] }>({
   name: "reshape",
-  abstractEval([x], { newSizes }) {
-    if (sizeOf(newSizes) !== x!.size) {
-      throw new Error(`reshape: cannot reshape an array of shape ${fmtShape(x!.shape)} (size ${x!.size}) into shape ${fmtShape(newSizes)}.`);
-    }
-    return [new ShapedArray(newSizes, x!.dtype, x!.weakType)];
-  },
-  impl: ([x], { newSizes }) => [new ArrayImpl(x!.data, new ShapedArray(newSizes, x!.dtype, x!.weakType))],
+  abstractEval: ([x], { newSizes }) => [reshapeAval(x!, newSizes)],
+  impl: ([x], { newSizes }) => [new ArrayImpl(x!.data, reshapeAval(x!.aval, newSizes))],
   jvp: ([x], [t], { newSizes }) => [[reshape(x!, newSizes)], [reshape(instantiate(t!), newSizes)]],
   transpose: ([ct], [x]) => [reshape(instantiate(ct!), avalOf(x!).shape)],
   batch(size, [x], [bd], { newSizes }) {
@@ -71,19 +75,17 @@ export const reshapeP = definePrimitive<{ newSizes: readonly number[] }>({
 });
 
 // ---- transpose ----
+function transposeAval(x: ShapedArray, permutation: readonly number[]): ShapedArray {
+  const sorted = [...permutation].sort((a, b) => a - b);
+  if (permutation.length !== x.ndim || !sorted.every((p, i) => p === i)) {
+    throw new Error(`transpose: ${fmtShape(permutation)} is not a permutation of the axes of an array of shape ${fmtShape(x.shape)}.`);
+  }
+  return new ShapedArray(permutation.map((p) => x.shape[p]!), x.dtype, x.weakType);
+}
 export const transposeP = definePrimitive<{ permutation: readonly number[] }>({
   name: "transpose",
-  abstractEval([x], { permutation }) {
-    const sorted = [...permutation].sort((a, b) => a - b);
-    if (permutation.length !== x!.ndim || !sorted.every((p, i) => p === i)) {
-      throw new Error(`transpose: ${fmtShape(permutation)} is not a permutation of the axes of an array of shape ${fmtShape(x!.shape)}.`);
-    }
-    return [new ShapedArray(permutation.map((p) => x!.shape[p]!), x!.dtype, x!.weakType)];
-  },
-  impl([x], { permutation }) {
-    const aval = new ShapedArray(permutation.map((p) => x!.shape[p]!), x!.dtype, x!.weakType);
-    return [K.transpose(x!, permutation, aval)];
-  },
+  abstractEval: ([x], { permutation }) => [transposeAval(x!, permutation)],
+  impl: ([x], { permutation }) => [K.transpose(x!, permutation, transposeAval(x!.aval, permutation))],
   jvp: ([x], [t], { permutation }) => [[transpose(x!, permutation)], [transpose(instantiate(t!), permutation)]],
   transpose([ct], _x, { permutation }) {
     const inv = new Array<number>(permutation.length);
@@ -130,7 +132,8 @@ export const sliceP = definePrimitive<SliceParams>({
       const lo = p.startIndices[d]!;
       const st = p.strides[d]!;
       const m = c.shape[d]!;
-      const used = m === 0 ? 0 : lo + (m - 1) * st + 1;
+      // an empty slice uses nothing past its start
+      const used = m === 0 ? lo : lo + (m - 1) * st + 1;
       return [lo, n - used, st - 1];
     });
     return [pad(c, fullLike(new ShapedArray([], c.dtype, c.weakType), 0), config)];
@@ -180,9 +183,14 @@ export const padP = definePrimitive<{ paddingConfig: PadConfig }>({
     return [tx, tv];
   },
   batch(size, [x, v], [bx, bv], { paddingConfig }) {
-    if (bv !== null) throw new Error("pad: vmap over the padding value is not supported; pass an unbatched scalar.");
-    const xm = moveBatchAxis(size, bx!, 0, x!);
-    return [[pad(xm, v!, [[0, 0, 0], ...paddingConfig])], [0]];
+    const xm = moveBatchAxis(size, bx ?? null, 0, x!);
+    const config: PadConfig = [[0, 0, 0], ...paddingConfig];
+    if (bv === null) return [[pad(xm, v!, config)], [0]];
+    // One padding value per example (JAX's rule): pad with zeros, then fill the padded
+    // positions, found by padding a mask of ones with zeros, from the broadcast values.
+    const padded = pad(xm, fullLike(new ShapedArray([], xm.dtype, xm.weakType), 0), config);
+    const mask = pad(fullLike(new ShapedArray(xm.shape, "bool"), 1), ArrayImpl.scalar(0, "bool"), config);
+    return [[select(mask, padded, broadcastInDim(v!, padded.shape, [0]))], [0]];
   },
   printParams: (p) => `[padding_config=(${p.paddingConfig.map((c) => `(${c.join(", ")})`).join(", ")})]`,
 });
@@ -231,10 +239,19 @@ export const concatenateP: Primitive<{ dimension: number }> = definePrimitive<{ 
 });
 
 // ---- rev ----
+function revAval(x: ShapedArray, dimensions: readonly number[]): ShapedArray {
+  if (dimensions.some((d, i) => !Number.isInteger(d) || d < 0 || d >= x.ndim || dimensions.indexOf(d) !== i)) {
+    throw new Error(`rev: dimensions ${fmtShape(dimensions)} must be distinct axes of an array of shape ${fmtShape(x.shape)}.`);
+  }
+  return x;
+}
 export const revP = definePrimitive<{ dimensions: readonly number[] }>({
   name: "rev",
-  abstractEval: ([x]) => [x!],
-  impl: ([x], { dimensions }) => [K.rev(x!, dimensions)],
+  abstractEval: ([x], { dimensions }) => [revAval(x!, dimensions)],
+  impl: ([x], { dimensions }) => {
+    revAval(x!.aval, dimensions);
+    return [K.rev(x!, dimensions)];
+  },
   jvp: ([x], [t], { dimensions }) => [[rev(x!, dimensions)], [rev(instantiate(t!), dimensions)]],
   transpose: ([ct], _x, { dimensions }) => [rev(instantiate(ct!), dimensions)],
   batch: (size, [x], [bd], { dimensions }) => [[rev(moveBatchAxis(size, bd!, 0, x!), dimensions.map((d) => d + 1))], [0]],
