@@ -1,7 +1,7 @@
 // jaxts: JAX's programming model in TypeScript.
 import "./numpy/methods.js";
 
-export { type ArrayLike, JaxArray as Array } from "./core/array.js";
+export { type ArrayLike, type AtGetOpts, type AtUpdateOpts, type IndexItem, type IndexUpdateRef, JaxArray as Array } from "./core/array.js";
 export type { DType } from "./core/dtype.js";
 export { ShapedArray } from "./core/aval.js";
 export { ClosedJaxpr, Jaxpr } from "./core/jaxpr.js";

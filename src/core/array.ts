@@ -19,7 +19,38 @@ export interface NumericList {
   readonly length: number;
   readonly [i: number]: number;
 }
-export type IndexItem = number | string | null | JaxArray;
+/** One item of an index (see numpy/indexing.ts): an integer, a slice string, null (newaxis), "...", an integer array or a boolean mask. */
+export type IndexItem = number | string | null | JaxArray | NestedArray;
+
+/**
+ * Out-of-bounds handling of x.at(...).get: "promise_in_bounds" (the default, as x.get: clamps,
+ * and the gradient of an out-of-bounds read is dropped), "clip" (clamps; the gradient goes to
+ * the clamped element) or "fill" (reads `fillValue`).
+ */
+export interface AtGetOpts {
+  mode?: "clip" | "fill" | "promise_in_bounds";
+  /** The value of out-of-bounds reads in "fill" mode; default NaN (floats), the most negative int, the largest uint, true. */
+  fillValue?: number;
+}
+/** Out-of-bounds handling of the updates: "drop" (the default) skips them, "clip" clamps the indices. */
+export interface AtUpdateOpts {
+  mode?: "drop" | "fill" | "clip" | "promise_in_bounds";
+  /** A promise that no index repeats; needed only for the gradient of multiply/divide/power in the values, as in JAX. */
+  uniqueIndices?: boolean;
+}
+/** x.at(...idx): functional updates of the indexed elements (JAX's x.at[idx]). Each returns a new array. */
+export interface IndexUpdateRef {
+  get(opts?: AtGetOpts): JaxArray;
+  set(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  add(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  subtract(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  multiply(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  mul(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  divide(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  power(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  min(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+  max(values: ArrayLike, opts?: AtUpdateOpts): JaxArray;
+}
 
 /** The methods jax.numpy installs on every array. */
 export interface ArrayMethods {
@@ -58,6 +89,7 @@ export interface ArrayMethods {
   square(x: JaxArray): JaxArray;
   tanh(x: JaxArray): JaxArray;
   index(x: JaxArray, idx: IndexItem[]): JaxArray;
+  at(x: JaxArray, idx: IndexItem[]): IndexUpdateRef;
   concretize(x: JaxArray, what: string): ArrayImpl;
 }
 
@@ -198,12 +230,21 @@ export abstract class JaxArray {
     return ops().astype(this, dtype);
   }
   /**
-   * numpy-style basic indexing, the TS spelling of `x[...]`: `x.get(0)`, `x.get("1:3")`,
-   * `x.get(":, 0")`, `x.get("::-1", null)`; items are integers, slice strings, `null`
-   * (newaxis) or "...". A string with commas holds several items.
+   * numpy indexing, the TS spelling of `x[...]`: `x.get(0)`, `x.get("1:3")`, `x.get(":, 0")`,
+   * `x.get("::-1", null)`, `x.get(idx)`, `x.get(":", [2, 0])`, `x.get(mask)`; items are
+   * integers, slice strings, `null` (newaxis), "...", integer arrays (JaxArray or nested JS
+   * arrays; out-of-bounds entries are clamped) and concrete boolean masks. A string with
+   * commas holds several items.
    */
   get(...idx: IndexItem[]): JaxArray {
     return ops().index(this, idx);
+  }
+  /**
+   * JAX's `x.at[...]`, with the same items as get: `x.at(0, "1:").set(5)`,
+   * `x.at(idx).add(1)` (repeated indices all add; out-of-bounds updates are dropped).
+   */
+  at(...idx: IndexItem[]): IndexUpdateRef {
+    return ops().at(this, idx);
   }
 
   /** Nested JS arrays (a number or boolean for 0-d). Synchronous. */
@@ -266,7 +307,9 @@ export class ArrayImpl extends JaxArray {
   }
   override item(): number | boolean {
     if (this.size !== 1) {
-      throw new TypeError(`item(): only arrays with one element can be converted to a JS number; this one has shape [${this.shape.join(", ")}].`);
+      throw new TypeError(
+        `item(): only arrays with one element can be converted to a JS number; this one has shape [${this.shape.join(", ")}].`,
+      );
     }
     const v = this.values()[0]!;
     return this.dtype === "bool" ? v !== 0 : v;

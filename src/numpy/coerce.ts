@@ -114,13 +114,20 @@ export function promoteArgs(op: string, xs: ArrayLike[], opts: { inexact?: boole
   let [dt, weak] = resultType(arrs);
   if (opts.inexact && !isFloat(dt)) dt = toInexact(dt);
   const shape = broadcastShapes(op, ...arrs.map((a) => a.shape));
-  return arrs.map((a) => broadcastTo(castTo(a, dt, weak), shape, op));
+  // JS numbers become scalars of the result dtype directly from their double value, so
+  // float64 arithmetic with 0.1 sees 0.1, not 0.1 rounded to float32 first.
+  return arrs.map((a, i) => {
+    const x = xs[i];
+    const c = typeof x === "number" ? ArrayImpl.scalar(x, dt, weak) : castTo(a, dt, weak);
+    return broadcastTo(c, shape, op);
+  });
 }
 
 /** For unary functions on floats (jnp.sin(int) is float32). */
 export function promoteInexact(op: string, x: ArrayLike): JaxArray {
   const a = asJax(x, op);
-  return isFloat(a.dtype) ? a : castTo(a, toInexact(a.dtype), a.weakType);
+  if (isFloat(a.dtype)) return a;
+  return typeof x === "number" ? ArrayImpl.scalar(x, "float32", true) : castTo(a, toInexact(a.dtype), a.weakType);
 }
 
 export function dtypeArg(op: string, d: unknown): DType | undefined {

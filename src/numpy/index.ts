@@ -29,3 +29,35 @@ export function sliceStatic(x: ArrayLike, start: readonly number[], limit: reado
   return laxSlice(asJax(x), start, limit, strides);
 }
 export * as linalg from "./linalg.js";
+export {
+  argwhere,
+  bincount,
+  flatnonzero,
+  nonzero,
+  putAlongAxis,
+  ravelMultiIndex,
+  select,
+  take,
+  takeAlongAxis,
+  trilIndices,
+  trilIndicesFrom,
+  triuIndices,
+  triuIndicesFrom,
+  unravelIndex,
+} from "./gather.js";
+export {
+  argpartition,
+  argsort,
+  digitize,
+  histogram,
+  histogramBinEdges,
+  lexsort,
+  median,
+  partition,
+  percentile,
+  quantile,
+  searchsorted,
+  sort,
+  unique,
+} from "./sorting.js";
+export { cumprod, cumsum, diff, ediff1d, nancumprod, nancumsum } from "./cumulative.js";

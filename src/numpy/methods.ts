@@ -1,6 +1,7 @@
 // Installs jax.numpy as the methods of every array (x.add, x.sum, x.reshape, ...).
 import { ArrayImpl, installArrayMethods, type JaxArray } from "../core/array.js";
 import { Tracer } from "../core/trace.js";
+import { at } from "./at.js";
 import { castTo } from "./coerce.js";
 import { index } from "./indexing.js";
 import * as M from "./manipulation.js";
@@ -61,5 +62,6 @@ installArrayMethods({
   square: U.square,
   tanh: U.tanh,
   index,
+  at,
   concretize,
 });
