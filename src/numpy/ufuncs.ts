@@ -5,6 +5,7 @@ import * as lax from "../primitives/elementwise.js";
 import { fullLike } from "../primitives/shape_ops.js";
 import { broadcastShapes } from "../core/shape.js";
 import { asJax, broadcastTo, castTo, promoteArgs, promoteInexact } from "./coerce.js";
+import { nonzero, type NonzeroOpts } from "./gather.js";
 
 type Binary = (x: ArrayLike, y: ArrayLike) => JaxArray;
 type Unary = (x: ArrayLike) => JaxArray;
@@ -119,8 +120,15 @@ export const logicalOr = (x: ArrayLike, y: ArrayLike): JaxArray => lax.or(...(pr
 export const logicalXor = (x: ArrayLike, y: ArrayLike): JaxArray => lax.xor(...(promoteArgs("logicalXor", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
 export const logicalNot = (x: ArrayLike): JaxArray => lax.not(toBool(x));
 
-/** where(cond, x, y): x where cond is true, else y (all three broadcast together). */
-export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray {
+/**
+ * where(cond, x, y): x where cond is true, else y (all three broadcast together).
+ * where(cond) alone is nonzero(cond): a list of index arrays, one per axis.
+ */
+export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray;
+export function where(cond: ArrayLike, x?: undefined, y?: undefined, opts?: NonzeroOpts): JaxArray[];
+export function where(cond: ArrayLike, x?: ArrayLike, y?: ArrayLike, opts: NonzeroOpts = {}): JaxArray | JaxArray[] {
+  if (x === undefined && y === undefined) return nonzero(cond, opts);
+  if (x === undefined || y === undefined) throw new TypeError("where: pass both x and y, or neither (where(cond) is nonzero(cond)).");
   const c = toBool(cond);
   const [a, b] = promoteArgs("where", [x, y]) as [JaxArray, JaxArray];
   const shape = broadcastShapes("where", c.shape, a.shape);
