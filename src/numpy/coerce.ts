@@ -1,7 +1,7 @@
 // Turning user inputs into arrays, and JAX's implicit promotion and broadcasting.
 import { ArrayImpl, type ArrayLike, JaxArray, type NestedArray, type NumericList, writeValues } from "../core/array.js";
 import { checkDType, type DType, isFloat, resultType, toInexact, typedArrayFor } from "../core/dtype.js";
-import { broadcastShapes, fmtShape } from "../core/shape.js";
+import { broadcastShapes, fmtShape, shapeEq } from "../core/shape.js";
 import { convertElementType, convertElementTypeP } from "../primitives/elementwise.js";
 import { broadcastInDim } from "../primitives/shape_ops.js";
 
@@ -110,6 +110,15 @@ export function broadcastTo(x: JaxArray, shape: readonly number[], op = "broadca
 
 /** jnp's implicit promotion: common dtype (JAX lattice) and common (numpy-broadcast) shape. */
 export function promoteArgs(op: string, xs: ArrayLike[], opts: { inexact?: boolean } = {}): JaxArray[] {
+  // Fast path for the common case: two arrays that already agree.
+  if (xs.length === 2) {
+    const [a, b] = xs;
+    if (a instanceof JaxArray && b instanceof JaxArray) {
+      const p = a.aval;
+      const q = b.aval;
+      if (p.dtype === q.dtype && p.weakType === q.weakType && shapeEq(p.shape, q.shape) && (!opts.inexact || isFloat(p.dtype))) return [a, b];
+    }
+  }
   const arrs = xs.map((x) => asJax(x, op));
   let [dt, weak] = resultType(arrs);
   if (opts.inexact && !isFloat(dt)) dt = toInexact(dt);
