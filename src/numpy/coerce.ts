@@ -116,7 +116,8 @@ export function promoteArgs(op: string, xs: ArrayLike[], opts: { inexact?: boole
     if (a instanceof JaxArray && b instanceof JaxArray) {
       const p = a.aval;
       const q = b.aval;
-      if (p.dtype === q.dtype && p.weakType === q.weakType && shapeEq(p.shape, q.shape) && (!opts.inexact || isFloat(p.dtype))) return [a, b];
+      const agree = p.dtype === q.dtype && p.weakType === q.weakType && !(p.weakType && p.dtype === "bool");
+      if (agree && shapeEq(p.shape, q.shape) && (!opts.inexact || isFloat(p.dtype))) return [a, b];
     }
   }
   const arrs = xs.map((x) => asJax(x, op));

@@ -1,7 +1,10 @@
 // jit: trace once per input signature to a jaxpr, cache it, and run the jaxpr.
 // Under another transformation (grad, vmap, an enclosing jit) the function is inlined,
 // so the outer transformation sees its operations directly.
+import { ArrayImpl } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
+import { type CompiledFn, compileJaxpr } from "../backends/cpu/codegen.js";
+import { optimizeJaxpr } from "../compiler/passes.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
 import { type TreeDef, unflatten } from "../core/tree.js";
@@ -11,11 +14,18 @@ import { traceToJaxpr } from "./stage.js";
 export interface JitOpts {
   /** Positions of arguments that are compile-time constants (hashed by value, never traced). */
   staticArgnums?: number | readonly number[];
+  /**
+   * Which engine runs the program: "cpu" compiles it to one generated JavaScript function
+   * (the default), "interpret" evaluates the jaxpr op by op on the eager kernels.
+   */
+  backend?: "cpu" | "interpret";
 }
 
 interface Compiled {
   jaxpr: ClosedJaxpr;
   outDef: TreeDef;
+  /** The executable, built on the first call. */
+  run?: CompiledFn;
 }
 
 export interface Jitted<F extends (...args: any[]) => any> {
@@ -67,8 +77,12 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
   const jitted = ((...args: unknown[]) => {
     if (!atTopLevel()) return f(...args);
     const { compiled, leaves } = prepare(args);
-    const outs = evalJaxpr(compiled.jaxpr.jaxpr, [...compiled.jaxpr.consts, ...leaves]);
-    return unflatten(compiled.outDef, outs);
+    if (!leaves.every((l) => l instanceof ArrayImpl)) {
+      // a leaked tracer: the interpreter raises the escaped-tracer error
+      return unflatten(compiled.outDef, evalJaxpr(compiled.jaxpr.jaxpr, [...compiled.jaxpr.consts, ...leaves]));
+    }
+    compiled.run ??= compileJaxpr(optimizeJaxpr(compiled.jaxpr), { mode: opts.backend === "interpret" ? "interpret" : "auto" });
+    return unflatten(compiled.outDef, compiled.run(leaves as ArrayImpl[]));
   }) as unknown as Jitted<F>;
   Object.defineProperty(jitted, "traceCount", { get: () => traceCount });
   jitted.lower = (...args: unknown[]) => prepare(args).compiled.jaxpr;

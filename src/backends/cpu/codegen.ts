@@ -1,0 +1,665 @@
+// Engine 1 of jit: a whole jaxpr compiled into one JavaScript function (`new Function`).
+//
+// The fusion plan (compiler/fusion.ts) turns chains of elementwise equations, with the
+// views feeding them and the reductions of their results, into single loop nests over
+// typed arrays; values of one element become JS locals; dot_general runs a register-blocked
+// kernel; every other primitive calls its eager `impl`. Buffers for intermediates are
+// allocated once, at compile time, and reused by every call (two intermediates whose
+// lifetimes do not overlap share one); outputs are written to fresh arrays, since callers
+// keep them. Where `new Function` is forbidden (a strict Content-Security-Policy), the
+// compiled function is the jaxpr interpreter instead.
+//
+// Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
+// for float32, wrapping for integers) exactly as storing it into a typed array would, and
+// reductions accumulate in double precision in the same order. The exceptions: float32
+// tanh (fastmath.ts: at most one ulp, almost always identical) and a matmul zero times an
+// infinity (NaN here, per IEEE; the eager kernel skips zeros).
+
+import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion } from "../../compiler/fusion.js";
+import { ArrayImpl } from "../../core/array.js";
+import type { ShapedArray } from "../../core/aval.js";
+import { isHalf, type TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { type Atom, type ClosedJaxpr, evalJaxpr, type Jaxpr, type JaxprEqn, Literal, Var } from "../../core/jaxpr.js";
+import { sizeOf, stridesOf } from "../../core/shape.js";
+import { planBuffers, type Storage } from "./buffers.js";
+import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_expr.js";
+import { stridedCopy } from "./kernels.js";
+import { matmulKernel } from "./matmul.js";
+
+export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
+
+export interface CompileOptions {
+  /**
+   * "auto" (default): generate code, or interpret where code generation is forbidden;
+   * "interpret": always interpret (what a strict Content-Security-Policy gets).
+   */
+  mode?: "auto" | "interpret";
+}
+
+/** What the CPU engine can fuse: everything the default policy fuses, except 16-bit floats (stored as bits). */
+export function cpuClass(eqn: JaxprEqn): EqnClass {
+  const half = eqn.inputs.some((a) => isHalf(a.aval.dtype)) || eqn.outBinders.some((v) => isHalf(v.aval.dtype));
+  return half ? "opaque" : defaultClass(eqn);
+}
+
+/**
+ * Compiles a closed jaxpr to a function of its non-const inputs (the consts are captured
+ * now). Run `optimizeJaxpr` first for the full pipeline; any jaxpr is accepted.
+ */
+export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
+  const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
+  if (opts.mode === "interpret" || !canGenerate()) return interpret;
+  const { source, captured } = new Generator(closed).generate();
+  let factory: (...xs: unknown[]) => CompiledFn;
+  try {
+    factory = new Function(...captured.map((c) => c.name), "interpret", source) as typeof factory;
+  } catch (e) {
+    if (e instanceof EvalError) return interpret;
+    throw e;
+  }
+  return factory(...captured.map((c) => c.value), interpret);
+}
+
+let generationAllowed: boolean | undefined;
+function canGenerate(): boolean {
+  if (generationAllowed === undefined) {
+    try {
+      generationAllowed = new Function("return 1")() === 1;
+    } catch {
+      generationAllowed = false;
+    }
+  }
+  return generationAllowed;
+}
+
+/** The generated source of a compiled jaxpr (for tests and debugging). */
+export function compiledSource(closed: ClosedJaxpr): string {
+  return new Generator(closed).generate().source;
+}
+
+// ------------------------------------------------------------------------------------
+
+/** How the generated code can reach a value. */
+interface Val {
+  aval: ShapedArray;
+  /** A JS number holding it (one element, any rank). */
+  local?: string;
+  /** A typed array holding its elements. */
+  data?: string;
+  /** An ArrayImpl holding it. */
+  impl?: string;
+  /** The compile-time buffer behind `data` when it is reused by every call (copy before returning). */
+  shared?: TypedArray;
+  /** For results of opaque primitives: the reused buffers they may share storage with. */
+  mayAlias?: Set<TypedArray>;
+  /** The number, when known at compile time (literals and one-element consts). */
+  known?: number;
+}
+
+class Generator {
+  private readonly jaxpr: Jaxpr;
+  private readonly plan: FusionPlan;
+  private readonly lines: string[] = [];
+  private readonly captured: { name: string; value: unknown }[] = [];
+  private readonly captureNames = new Map<unknown, string>();
+  private readonly vals = new Map<Var, Val>();
+  private readonly names = new Map<Var, string>();
+  private storage = new Map<Var, Storage>();
+  private counter = 0;
+  private readonly arrayImpl: string;
+
+  constructor(private readonly closed: ClosedJaxpr) {
+    this.jaxpr = closed.jaxpr;
+    this.plan = planFusion(this.jaxpr, { classify: cpuClass });
+    this.arrayImpl = this.capture(ArrayImpl, "ArrayImpl");
+  }
+
+  generate(): { source: string; captured: { name: string; value: unknown }[] } {
+    this.storage = planBuffers(this.plan, isDot);
+    const nConsts = this.closed.consts.length;
+    this.jaxpr.inBinders.forEach((v, i) => {
+      if (i < nConsts) this.bindConst(v, this.closed.consts[i] as ArrayImpl);
+      else this.vals.set(v, { aval: v.aval, impl: `args[${i - nConsts}]` });
+    });
+    this.plan.nodes.forEach((n) => {
+      if (n.kind === "loop") this.emitLoop(n);
+      else this.emitOpaque(n.eqn);
+    });
+    const outs = this.jaxpr.outs.map((o) => this.returned(o));
+    const run = `function run(args) {\n${this.lines.join("\n")}\nreturn [${outs.join(", ")}];\n}`;
+    // Only a primitive's impl can call back into this function (a debug callback running
+    // the same jitted function, say); such a nested call must not clobber the buffers the
+    // outer one is using, so it is interpreted. Without impl calls, no guard is needed.
+    const reentrant = this.plan.nodes.some((n) => n.kind === "opaque" && n.eqn.prim.name !== "reshape" && !isDot(n.eqn));
+    const source = reentrant
+      ? `"use strict";
+let busy = false;
+${run}
+return function compiled(args) {
+  if (busy) return interpret(args);
+  busy = true;
+  try {
+    return run(args);
+  } finally {
+    busy = false;
+  }
+};`
+      : `"use strict";\n${run}\nreturn run;`;
+    return { source, captured: this.captured };
+  }
+
+  // ---- names and captured values ----
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  private capture: Capture = (value, hint) => {
+    let n = this.captureNames.get(value);
+    if (n === undefined) {
+      n = `${hint.replace(/[^A-Za-z0-9_]/g, "_")}_${this.captured.length}`;
+      this.captureNames.set(value, n);
+      this.captured.push({ name: n, value });
+    }
+    return n;
+  };
+
+  private nameOf(v: Var): string {
+    let n = this.names.get(v);
+    if (n === undefined) {
+      n = this.fresh("v");
+      this.names.set(v, n);
+    }
+    return n;
+  }
+
+  private emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  private bindConst(v: Var, c: ArrayImpl): void {
+    const val: Val = { aval: v.aval, impl: this.capture(c, "const"), data: this.capture(c.data, "constData") };
+    if (c.size === 1 && !isHalf(c.dtype)) val.known = c.values()[0]!;
+    this.vals.set(v, val);
+  }
+
+  // ---- getting values into the form a consumer needs (emitted before the consumer) ----
+
+  private val(a: Atom): Val {
+    if (a instanceof Literal) return { aval: a.aval, impl: this.capture(a.val, "lit"), known: a.val.values()[0]! };
+    const v = this.vals.get(a);
+    if (!v) throw new Error("jaxts internal error: compiled code reads a value before computing it");
+    return v;
+  }
+
+  /** A JS number expression for a one-element value. */
+  private local(a: Atom): string {
+    const v = this.val(a);
+    if (v.known !== undefined) return numberLiteral(v.known);
+    if (v.local === undefined) {
+      const name = this.fresh("s");
+      this.emit(`const ${name} = ${this.data(a)}[0];`);
+      v.local = name;
+    }
+    return v.local;
+  }
+
+  /** A typed-array expression holding the value's elements. */
+  private data(a: Atom): string {
+    const v = this.val(a);
+    if (v.data === undefined) {
+      if (v.impl !== undefined) {
+        const name = this.fresh("d");
+        this.emit(`const ${name} = ${v.impl}.data;`);
+        v.data = name;
+      } else {
+        // a number: park it in a one-element buffer of its own
+        const buf = typedArrayFor(v.aval.dtype, 1);
+        const name = this.capture(buf, "one");
+        this.emit(`${name}[0] = ${this.local(a)};`);
+        v.data = name;
+        v.shared = buf;
+      }
+    }
+    return v.data;
+  }
+
+  /** An ArrayImpl expression for the value. */
+  private impl(a: Atom): string {
+    const v = this.val(a);
+    if (v.impl === undefined) {
+      const data = this.data(a);
+      if (v.shared !== undefined) {
+        // the buffer is fixed at compile time, so the wrapper can be too
+        v.impl = this.capture(new ArrayImpl(v.shared, v.aval), "arr");
+      } else {
+        const name = this.fresh("w");
+        this.emit(`const ${name} = new ${this.arrayImpl}(${data}, ${this.capture(v.aval, "aval")});`);
+        v.impl = name;
+      }
+    }
+    return v.impl;
+  }
+
+  /** The expression returned for a jaxpr output: never a pooled buffer. */
+  private returned(a: Atom): string {
+    const v = this.val(a);
+    const aval = this.capture(v.aval, "aval");
+    if (v.shared !== undefined) return `new ${this.arrayImpl}(${this.data(a)}.slice(), ${aval})`;
+    if (v.impl === undefined && v.data === undefined) {
+      // a number: a new one-element array per call
+      const name = this.fresh("r");
+      this.emit(`const ${name} = new ${ctorName(v.aval)}(1); ${name}[0] = ${this.local(a)};`);
+      return `new ${this.arrayImpl}(${name}, ${aval})`;
+    }
+    const impl = this.impl(a);
+    if (v.mayAlias && v.mayAlias.size > 0) {
+      // an opaque primitive's result that may be one of the reused buffers: copy it then
+      const test = [...v.mayAlias].map((b) => `${impl}.data.buffer === ${this.capture(b, "buf")}.buffer`).join(" || ");
+      return `(${test} ? new ${this.arrayImpl}(${impl}.data.slice(), ${impl}.aval) : ${impl})`;
+    }
+    return impl;
+  }
+
+  /** Where a computed value goes: its pooled buffer, or a fresh array allocated now. */
+  private bufferFor(v: Var): string {
+    const s = this.storage.get(v);
+    if (!s) throw new Error("jaxts internal error: no storage planned for a stored value");
+    const val: Val = { aval: v.aval };
+    this.vals.set(v, val);
+    if (s.kind === "pool") {
+      val.data = this.capture(s.buffer, "buf");
+      val.shared = s.buffer;
+      return val.data;
+    }
+    const name = this.fresh("o");
+    this.emit(`const ${name} = new ${ctorName(v.aval)}(${v.aval.size});`);
+    val.data = name;
+    return name;
+  }
+
+  // ---- opaque nodes: dot_general, reshape, and the eager impl of everything else ----
+
+  private emitOpaque(e: JaxprEqn): void {
+    if (e.prim.name === "reshape") {
+      this.emitReshape(e);
+      return;
+    }
+    if (isDot(e)) {
+      this.emitDot(e);
+      return;
+    }
+    const args = e.inputs.map((a) => this.impl(a));
+    const mayAlias = new Set<TypedArray>();
+    for (const a of e.inputs) {
+      const v = this.val(a);
+      if (v.shared) mayAlias.add(v.shared);
+      for (const r of v.mayAlias ?? []) mayAlias.add(r);
+    }
+    const res = this.fresh("res");
+    this.emit(
+      `const ${res} = ${this.capture(e.prim, `P_${e.prim.name}`)}.impl([${args.join(", ")}], ${this.capture(e.params, "params")});`,
+    );
+    e.outBinders.forEach((o, i) => {
+      const name = this.fresh("w");
+      this.emit(`const ${name} = ${res}[${i}];`);
+      this.vals.set(o, { aval: o.aval, impl: name, mayAlias });
+    });
+  }
+
+  private emitReshape(e: JaxprEqn): void {
+    const src = this.val(e.inputs[0]!);
+    const out = e.outBinders[0]!;
+    // same elements, same order: share the storage under the new shape
+    const v: Val = { aval: out.aval, local: src.local, known: src.known, shared: src.shared, mayAlias: src.mayAlias };
+    if (src.data !== undefined || src.impl !== undefined) v.data = this.data(e.inputs[0]!);
+    this.vals.set(out, v);
+  }
+
+  private emitDot(e: JaxprEqn): void {
+    const { dims } = e.params as { dims: { lhsContracting: number[]; rhsContracting: number[]; lhsBatch: number[]; rhsBatch: number[] } };
+    const [lhs, rhs] = e.inputs as [Atom, Atom];
+    const out = e.outBinders[0]!;
+    const lFree = freeDims(lhs.aval.ndim, dims.lhsContracting, dims.lhsBatch);
+    const rFree = freeDims(rhs.aval.ndim, dims.rhsContracting, dims.rhsBatch);
+    const a = this.operandView(lhs, [dims.lhsBatch, lFree, dims.lhsContracting]);
+    const b = this.operandView(rhs, [dims.rhsBatch, dims.rhsContracting, rFree]);
+    const nb = sizeOf(dims.lhsBatch.map((d) => lhs.aval.shape[d]!));
+    const M = sizeOf(lFree.map((d) => lhs.aval.shape[d]!));
+    const K = sizeOf(dims.lhsContracting.map((d) => lhs.aval.shape[d]!));
+    const N = sizeOf(rFree.map((d) => rhs.aval.shape[d]!));
+    const sample = (x: Atom) => typedArrayFor(x.aval.dtype, 0);
+    const kernel = this.capture(
+      matmulKernel(a.copied ? new Float64Array(0) : sample(lhs), b.copied ? new Float64Array(0) : sample(rhs), sample(out)),
+      "matmul",
+    );
+    const target = this.bufferFor(out);
+    this.emit(
+      `${kernel}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N});`,
+    );
+  }
+
+  /**
+   * The operand as (data, [stride of group 0, 1, 2]) where each group of dims (batch,
+   * rows, contraction for the lhs) is walked as one index. Groups that are not evenly
+   * strided in the row-major operand are first copied into a scratch buffer.
+   */
+  private operandView(x: Atom, groups: number[][]): { data: string; strides: number[]; copied: boolean } {
+    const shape = x.aval.shape;
+    const st = stridesOf(shape);
+    const groupStride = (g: number[]): number | null => {
+      const ds = g.filter((d) => shape[d] !== 1);
+      for (let t = 0; t + 1 < ds.length; t++) if (st[ds[t]!] !== st[ds[t + 1]!]! * shape[ds[t + 1]!]!) return null;
+      return ds.length === 0 ? 0 : st[ds[ds.length - 1]!]!;
+    };
+    const strides = groups.map(groupStride);
+    const data = this.data(x);
+    if (strides.every((s) => s !== null)) return { data, strides: strides as number[], copied: false };
+    const perm = groups.flat();
+    const scratch = this.capture(new Float64Array(x.aval.size), "scratch");
+    const copy = this.capture(stridedCopy, "stridedCopy");
+    this.emit(
+      `${copy}(${data}, 0, ${this.capture(
+        perm.map((d) => shape[d]!),
+        "shape",
+      )}, ${this.capture(
+        perm.map((d) => st[d]!),
+        "strides",
+      )}, ${scratch});`,
+    );
+    const sizes = groups.map((g) => sizeOf(g.map((d) => shape[d]!)));
+    return { data: scratch, strides: [sizes[1]! * sizes[2]!, sizes[2]!, 1], copied: true };
+  }
+
+  // ---- loop nodes ----
+
+  private emitLoop(node: LoopNode): void {
+    const shape = node.shape;
+    const members = new Set<Var>(node.eqns.flatMap((e) => (cpuClass(e) === "reduce" ? [] : e.outBinders)));
+    const axes = node.reduceAxes ?? [];
+    const reductions = node.eqns.filter((e) => cpuClass(e) === "reduce");
+    const materialized = this.plan.materialized;
+
+    // Loop levels: the non-trivial axes, row-major; adjacent ones merge when every access allows.
+    const axisList = shape.map((n, d) => ({ n, d })).filter((x) => x.n !== 1);
+    const rowMajor = stridesOf(shape);
+    const keptShape = shape.filter((_, d) => !axes.includes(d));
+    const keptStrides = stridesOf(keptShape);
+    const keptStrideOf = (d: number) => (axes.includes(d) ? 0 : keptStrides[shape.slice(0, d).filter((_, k) => !axes.includes(k)).length]!);
+    // Accumulators live in registers when the reduced axes are innermost; otherwise in an
+    // array indexed like the output, filled in row-major order.
+    const firstReduced = axisList.findIndex((x) => axes.includes(x.d));
+    const accInRegister = reductions.length > 0 && firstReduced >= 0 && axisList.slice(firstReduced).every((x) => axes.includes(x.d));
+    const outSize = sizeOf(keptShape);
+
+    // every access pattern: a base offset and strides over the original axes (merged below)
+    const patterns: { base: number; strides: number[] }[] = [];
+    const patternOf = (base: number, strides: number[]): number => {
+      const k = patterns.findIndex((p) => p.base === base && p.strides.every((s, i) => s === strides[i]));
+      if (k >= 0) return k;
+      patterns.push({ base, strides });
+      return patterns.length - 1;
+    };
+    const full = patternOf(
+      0,
+      shape.map((_, d) => rowMajor[d]!),
+    );
+    const kept =
+      reductions.length > 0
+        ? patternOf(
+            0,
+            shape.map((_, d) => keptStrideOf(d)),
+          )
+        : -1;
+
+    // Prologue (before the loops): external operands, output buffers, accumulators.
+    type Read = { kind: "local"; expr: string; member: boolean } | { kind: "array"; data: string; pattern: number; name: string };
+    const reads = new Map<string, Read>();
+    // broadcasts of a number that nothing stores: uses read the number itself
+    const aliases = new Map<Var, Read>();
+    const readOf = (a: Atom, pattern: number | null): Read => {
+      const alias = a instanceof Var ? aliases.get(a) : undefined;
+      if (alias) return alias;
+      if (a instanceof Var && members.has(a)) return { kind: "local", expr: this.nameOf(a), member: true };
+      const element = a instanceof Var ? this.plan.scalarViews.get(a) : undefined;
+      if (element !== undefined) return readOf(element, null);
+      if (a.aval.size === 1) return { kind: "local", expr: this.local(a), member: false };
+      if (pattern === null) throw new Error(`jaxts internal error: operand of shape [${a.aval.shape}] in a loop over [${shape}]`);
+      const data = this.data(a);
+      const key = `${data}@${pattern}`;
+      let r = reads.get(key);
+      if (!r) {
+        r = { kind: "array", data, pattern, name: this.fresh("x") };
+        reads.set(key, r);
+      }
+      return r;
+    };
+    const memberInputs = new Map<JaxprEqn, Read[]>();
+    for (const e of node.eqns) {
+      const cls = cpuClass(e);
+      if (cls === "view") {
+        const x = e.inputs[0]!;
+        const read = readOf(x, x.aval.size === 1 ? null : patternOf(...viewPattern(e, shape.length)));
+        memberInputs.set(e, [read]);
+        if (read.kind === "local" && !materialized.has(e.outBinders[0]!)) aliases.set(e.outBinders[0]!, read);
+      } else {
+        memberInputs.set(
+          e,
+          e.inputs.map((a) =>
+            a.aval.size === shape.reduce((m, n) => m * n, 1) && a.aval.ndim === shape.length ? readOf(a, full) : readOf(a, null),
+          ),
+        );
+      }
+    }
+    const stores = new Map<Var, string>();
+    for (const e of node.eqns) {
+      if (cpuClass(e) === "reduce") continue;
+      const v = e.outBinders[0]!;
+      if (materialized.has(v) && v.aval.size !== 1) stores.set(v, this.bufferFor(v));
+    }
+    interface Red {
+      eqn: JaxprEqn;
+      acc: string;
+      init: string;
+      out: Var;
+      target: string | null;
+    }
+    const reds: Red[] = reductions.map((e) => {
+      const out = e.outBinders[0]!;
+      const init = { reduce_sum: "0", reduce_prod: "1", reduce_max: "-Infinity", reduce_min: "Infinity" }[e.prim.name]!;
+      let acc: string;
+      if (accInRegister) acc = this.fresh("acc");
+      else {
+        acc = this.capture(new Float64Array(outSize), "acc");
+        this.emit(`${acc}.fill(${init});`);
+      }
+      const target = out.aval.size === 1 ? null : this.bufferFor(out);
+      return { eqn: e, acc, init, out, target };
+    });
+
+    // Merge adjacent levels where every access pattern is contiguous across them (and, with
+    // accumulators in registers, both are kept or both reduced).
+    const levels = axisList.map((x) => ({ n: x.n, reduced: axes.includes(x.d), strides: patterns.map((p) => p.strides[x.d]!) }));
+    for (let l = levels.length - 2; l >= 0; l--) {
+      const a = levels[l]!;
+      const b = levels[l + 1]!;
+      if (accInRegister && a.reduced !== b.reduced) continue;
+      if (!a.strides.every((s, k) => s === b.strides[k]! * b.n)) continue;
+      levels.splice(l, 2, { n: a.n * b.n, reduced: a.reduced && b.reduced, strides: b.strides });
+    }
+
+    // Loop nest: each level keeps one offset per pattern; the innermost indexes directly.
+    const depth = levels.length;
+    const firstRed = accInRegister ? levels.findIndex((l) => l.reduced) : -1;
+    const offsets: string[] = patterns.map((p) => String(p.base));
+    // A reduction's result from its accumulator: bools are any-nonzero, the rest round as stored.
+    const finish = (r: Red, acc: string, at: string | null) => {
+      const dt = r.out.aval.dtype;
+      const value = dt === "bool" ? `(${acc} ? 1 : 0)` : acc;
+      if (at !== null && r.target !== null) {
+        this.emit(`${r.target}[${at}] = ${value};`);
+        return;
+      }
+      const name = this.nameOf(r.out);
+      this.emit(`const ${name} = ${dt === "bool" ? value : roundTo(dt, value)};`);
+      this.vals.set(r.out, { aval: r.out.aval, local: name });
+    };
+    let keptAtReduced = "0";
+    let inner: { i: string; n: number; strides: number[] } | null = null;
+    for (let l = 0; l < depth; l++) {
+      if (l === firstRed) {
+        keptAtReduced = offsets[kept]!;
+        for (const r of reds) this.emit(`let ${r.acc} = ${r.init};`);
+      }
+      const lv = levels[l]!;
+      const i = this.fresh("i");
+      if (l === depth - 1) {
+        inner = { i, n: lv.n, strides: lv.strides };
+        break;
+      }
+      this.emit(`for (let ${i} = 0; ${i} < ${lv.n}; ${i}++) {`);
+      lv.strides.forEach((s, k) => {
+        if (s === 0) return;
+        const o = this.fresh("o");
+        this.emit(`const ${o} = ${offsetExpr(offsets[k]!, i, s)};`);
+        offsets[k] = o;
+      });
+    }
+
+    // Body, per element: read operands, compute members in order, store what others
+    // need; the accumulations come last. `sfx` renames the body's locals for unrolled copies.
+    const uses = new Map<Var, number>();
+    for (const e of node.eqns) for (const a of e.inputs) if (a instanceof Var && members.has(a)) uses.set(a, (uses.get(a) ?? 0) + 1);
+    const body = (at: string[], sfx: string): { lines: string[]; accs: string[] } => {
+      const lines: string[] = [];
+      const accs: string[] = [];
+      for (const r of reads.values()) if (r.kind === "array") lines.push(`const ${r.name}${sfx} = ${r.data}[${at[r.pattern]}];`);
+      const exprOf = (r: Read) => (r.kind === "array" ? r.name + sfx : r.member ? r.expr + sfx : r.expr);
+      for (const e of node.eqns) {
+        if (aliases.has(e.outBinders[0]!)) continue;
+        const ins = memberInputs.get(e)!.map(exprOf);
+        const cls = cpuClass(e);
+        if (cls === "reduce") {
+          const r = reds.find((x) => x.eqn === e)!;
+          const acc = accInRegister ? r.acc : `${r.acc}[${at[kept]}]`;
+          const x = ins[0]!;
+          if (e.prim.name === "reduce_sum") accs.push(`${acc} += ${x};`);
+          else if (e.prim.name === "reduce_prod") accs.push(`${acc} *= ${x};`);
+          else accs.push(`if (${x} ${e.prim.name === "reduce_max" ? ">" : "<"} ${acc} || ${x} !== ${x}) ${acc} = ${x};`);
+          continue;
+        }
+        const v = e.outBinders[0]!;
+        const name = this.nameOf(v) + sfx;
+        let expr: string;
+        if (cls === "view") expr = ins[0]!;
+        else {
+          const low = lowerElementwise(e, ins, this.capture);
+          // a value only stored needs no rounding: the store rounds it the same way
+          const onlyStored = stores.has(v) && !uses.has(v);
+          expr = low.exact || onlyStored ? low.expr : roundTo(v.aval.dtype, low.expr);
+        }
+        const target = stores.get(v);
+        if (target !== undefined && !uses.has(v)) lines.push(`${target}[${at[full]}] = ${expr};`);
+        else {
+          lines.push(`const ${name} = ${expr};`);
+          if (target !== undefined) lines.push(`${target}[${at[full]}] = ${name};`);
+        }
+      }
+      return { lines, accs };
+    };
+    const exprOf0 = (r: Read) => (r.kind === "array" ? r.name : r.expr);
+    if (inner === null) {
+      const { lines, accs } = body(offsets, "");
+      for (const line of [...lines, ...accs]) this.emit(line);
+      for (const e of node.eqns) {
+        for (const v of e.outBinders) if (members.has(v)) this.vals.set(v, { aval: v.aval, local: exprOf0(readOf(v, null)) });
+      }
+    } else {
+      const { i, n, strides } = inner;
+      const at = (idx: string) => strides.map((s, k) => offsetExpr(offsets[k]!, idx, s));
+      const plain = body(at(i), "");
+      // Copies of the body for consecutive elements, interleaved statement by statement:
+      // their dependency chains are independent, so the CPU overlaps them (each chain
+      // of float32 roundings is long). Accumulations stay in element order. Bodies that
+      // call JS functions are left alone: V8 would stop inlining the copies' calls.
+      const size = plain.lines.length + plain.accs.length;
+      const calls = plain.lines.some((l) => /_\d+\(/.test(l));
+      const unroll = n < 16 || calls ? 1 : size <= 12 ? 8 : size <= 40 ? 4 : 2;
+      if (unroll > 1) {
+        const copies = Array.from({ length: unroll }, (_, k) => body(at(k === 0 ? i : `(${i} + ${k})`), `_${k}`));
+        this.emit(`let ${i} = 0;`);
+        this.emit(`for (; ${i} + ${unroll - 1} < ${n}; ${i} += ${unroll}) {`);
+        for (let line = 0; line < plain.lines.length; line++) for (const c of copies) this.emit(c.lines[line]!);
+        for (const c of copies) for (const a of c.accs) this.emit(a);
+        this.emit("}");
+        this.emit(`for (; ${i} < ${n}; ${i}++) {`);
+      } else this.emit(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+      for (const line of [...plain.lines, ...plain.accs]) this.emit(line);
+    }
+
+    // Close the loops, finishing register accumulators after the reduced levels.
+    for (let l = depth - 1; l >= 0; l--) {
+      this.emit("}");
+      if (l === firstRed) for (const r of reds) finish(r, r.acc, keptAtReduced);
+    }
+    if (!accInRegister) {
+      for (const r of reds) {
+        if (r.target === null) finish(r, `${r.acc}[0]`, null);
+        else if (r.out.aval.dtype === "bool") {
+          const j = this.fresh("j");
+          this.emit(`for (let ${j} = 0; ${j} < ${outSize}; ${j}++) ${r.target}[${j}] = ${r.acc}[${j}] ? 1 : 0;`);
+        } else this.emit(`${r.target}.set(${r.acc});`);
+      }
+    }
+  }
+}
+
+/**
+ * Where a view equation reads its operand, as (base offset, stride per output axis) into
+ * the row-major operand: out[idx] = x[base + Σ idx[d] * strides[d]].
+ */
+function viewPattern(e: JaxprEqn, rank: number): [number, number[]] {
+  const xShape = e.inputs[0]!.aval.shape;
+  const xs = stridesOf(xShape);
+  const p = e.params as Record<string, readonly number[]>;
+  switch (e.prim.name) {
+    case "broadcast_in_dim": {
+      const strides = new Array<number>(rank).fill(0);
+      p.broadcastDimensions!.forEach((d, i) => {
+        if (xShape[i] !== 1) strides[d] = xs[i]!;
+      });
+      return [0, strides];
+    }
+    case "transpose":
+      return [0, p.permutation!.map((d) => xs[d]!)];
+    case "slice":
+      return [p.startIndices!.reduce((o, s, d) => o + s * xs[d]!, 0), xs.map((s, d) => s * p.strides![d]!)];
+    case "rev": {
+      const dims = p.dimensions!;
+      return [dims.reduce((o, d) => o + (xShape[d]! - 1) * xs[d]!, 0), xs.map((s, d) => (dims.includes(d) ? -s : s))];
+    }
+    default:
+      throw new Error(`jaxts internal error: ${e.prim.name} is not a view`);
+  }
+}
+
+/** `base + i * stride`, simplified. */
+function offsetExpr(base: string, i: string, stride: number): string {
+  const term = stride === 0 ? "" : stride === 1 ? i : `${i} * ${stride}`;
+  if (term === "") return base;
+  return base === "0" ? term : `${base} + ${term}`;
+}
+
+function ctorName(aval: ShapedArray): string {
+  return typedArrayFor(aval.dtype, 0).constructor.name;
+}
+
+function freeDims(ndim: number, contracting: readonly number[], batch: readonly number[]): number[] {
+  return [...Array(ndim).keys()].filter((d) => !contracting.includes(d) && !batch.includes(d));
+}
+
+function isDot(e: JaxprEqn): boolean {
+  return (
+    e.prim.name === "dot_general" && [...e.inputs.map((a) => a.aval), ...e.outBinders.map((v) => v.aval)].every((a) => !isHalf(a.dtype))
+  );
+}
