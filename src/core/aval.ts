@@ -16,8 +16,10 @@ export class ShapedArray {
   }
   /** Used as a cache key by jit: two avals with the same key trace identically. */
   key(): string {
-    return `${this.dtype}${this.weakType ? "~" : ""}[${this.shape.join(",")}]`;
+    this._key ??= `${this.dtype}${this.weakType ? "~" : ""}[${this.shape.join(",")}]`;
+    return this._key;
   }
+  private _key: string | undefined;
   strong(): ShapedArray {
     return this.weakType ? new ShapedArray(this.shape, this.dtype, false) : this;
   }

@@ -1,13 +1,13 @@
 // jit: trace once per input signature to a jaxpr, cache it, and run the jaxpr.
 // Under another transformation (grad, vmap, an enclosing jit) the function is inlined,
 // so the outer transformation sees its operations directly.
-import { ArrayImpl } from "../core/array.js";
+import { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { type CompiledFn, compileJaxpr } from "../backends/cpu/codegen.js";
 import { optimizeJaxpr } from "../compiler/passes.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
-import { type TreeDef, unflatten } from "../core/tree.js";
+import { flatten, type TreeDef, unflatten } from "../core/tree.js";
 import { flattenArrays, flattenOutputs } from "./args.js";
 import { traceToJaxpr } from "./stage.js";
 
@@ -49,29 +49,45 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
   const cache = new Map<string, Compiled>();
   let traceCount = 0;
 
+  // Plain array arguments (the common case) skip pytree flattening when building the key.
+  const flatDefs = new Map<number, TreeDef>();
   const prepare = (args: unknown[]) => {
+    if (statics.length === 0 && args.every((a) => a instanceof JaxArray)) {
+      const leaves = args as JaxArray[];
+      let key = "flat";
+      for (const l of leaves) key += `|${l.aval.key()}`;
+      const hit = cache.get(key);
+      if (hit) return { compiled: hit, leaves };
+      let def = flatDefs.get(args.length);
+      if (!def) {
+        def = flatten(args)[1];
+        flatDefs.set(args.length, def);
+      }
+      return { compiled: trace(key, args, leaves, def, []), leaves };
+    }
     const st = statics.map((i) => (i < 0 ? i + args.length : i));
     const dyn = args.map((a, i) => (st.includes(i) ? null : a));
     const [leaves, def] = flattenArrays("jit", dyn, false, "every non-static argument leaf");
     const key = `${def}|${leaves.map((l) => l.aval.key()).join(";")}|${st.map((i) => staticKey(args[i])).join(";")}`;
-    let compiled = cache.get(key);
-    if (!compiled) {
-      traceCount++;
-      let outDef: TreeDef | undefined;
-      const jaxpr = traceToJaxpr(
-        (xs) => {
-          const tree = unflatten(def, xs) as unknown[];
-          const call = args.map((a, i) => (st.includes(i) ? a : tree[i]));
-          const [outs, d] = flattenOutputs("jit", f(...call));
-          outDef = d;
-          return outs;
-        },
-        leaves.map((l) => l.aval),
-      );
-      compiled = { jaxpr, outDef: outDef! };
-      cache.set(key, compiled);
-    }
-    return { compiled, leaves };
+    return { compiled: cache.get(key) ?? trace(key, args, leaves, def, st), leaves };
+  };
+
+  const trace = (key: string, args: unknown[], leaves: JaxArray[], def: TreeDef, st: number[]): Compiled => {
+    traceCount++;
+    let outDef: TreeDef | undefined;
+    const jaxpr = traceToJaxpr(
+      (xs) => {
+        const tree = unflatten(def, xs) as unknown[];
+        const call = args.map((a, i) => (st.includes(i) ? a : tree[i]));
+        const [outs, d] = flattenOutputs("jit", f(...call));
+        outDef = d;
+        return outs;
+      },
+      leaves.map((l) => l.aval),
+    );
+    const compiled = { jaxpr, outDef: outDef! };
+    cache.set(key, compiled);
+    return compiled;
   };
 
   const jitted = ((...args: unknown[]) => {
