@@ -492,10 +492,10 @@ return function compiled(args) {
     const depth = levels.length;
     const firstRed = accInRegister ? levels.findIndex((l) => l.reduced) : -1;
     const offsets: string[] = patterns.map((p) => String(p.base));
-    // A reduction's result from its accumulator: bools are any-nonzero, the rest round as stored.
+    // A reduction's result from its accumulator: bools are positive-or-not (an empty max starts at -inf), the rest round as stored.
     const finish = (r: Red, acc: string, at: string | null) => {
       const dt = r.out.aval.dtype;
-      const value = dt === "bool" ? `(${acc} ? 1 : 0)` : acc;
+      const value = dt === "bool" ? `(${acc} > 0 ? 1 : 0)` : acc;
       if (at !== null && r.target !== null) {
         this.emit(`${r.target}[${at}] = ${value};`);
         return;
@@ -607,7 +607,7 @@ return function compiled(args) {
         if (r.target === null) finish(r, `${r.acc}[0]`, null);
         else if (r.out.aval.dtype === "bool") {
           const j = this.fresh("j");
-          this.emit(`for (let ${j} = 0; ${j} < ${outSize}; ${j}++) ${r.target}[${j}] = ${r.acc}[${j}] ? 1 : 0;`);
+          this.emit(`for (let ${j} = 0; ${j} < ${outSize}; ${j}++) ${r.target}[${j}] = ${r.acc}[${j}] > 0 ? 1 : 0;`);
         } else this.emit(`${r.target}.set(${r.acc});`);
       }
     }

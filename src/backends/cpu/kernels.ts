@@ -235,7 +235,7 @@ export function reduce(x: ArrayImpl, axes: readonly number[], kind: ReduceKind, 
         if (Number.isNaN(acc)) break;
       }
     }
-    res[i] = isBool ? (acc ? 1 : 0) : acc;
+    res[i] = isBool ? (acc > 0 ? 1 : 0) : acc;
   }
   return fromFloat64(res, aval);
 }
@@ -270,7 +270,7 @@ function reduceBlocks(x: ArrayImpl, block: number, kind: ReduceKind, aval: Shape
         if (Number.isNaN(acc)) break;
       }
     }
-    res[i] = isBool ? (acc ? 1 : 0) : acc;
+    res[i] = isBool ? (acc > 0 ? 1 : 0) : acc;
   }
   return fromFloat64(res, aval);
 }
@@ -333,7 +333,6 @@ export function batchedMatmul(a: NumericList, b: NumericList, B: number, M: numb
       const aRow = aOff + i * K;
       for (let k = 0; k < K; k++) {
         const av = a[aRow + k]!;
-        if (av === 0) continue;
         const bRow = bOff + k * N;
         for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * b[bRow + j]!;
       }
