@@ -87,10 +87,9 @@ test("makeJaxpr prints a JAX-style jaxpr (JS numbers become literals of the righ
     [
       "{ lambda ; a:f32[3]. let",
       "    b:f32[3] = sin a",
-      "    c:f32[3] = broadcast_in_dim[broadcast_dimensions=() shape=(3,)] 2.0:f32[]",
-      "    d:f32[3] = mul b c",
-      "    e:f32[] = reduce_sum[axes=(0,)] d",
-      "  in (e,) }",
+      "    c:f32[3] = mul b 2.0:f32[]",
+      "    d:f32[] = reduce_sum[axes=(0,)] c",
+      "  in (d,) }",
     ].join("\n"),
   );
 });

@@ -109,7 +109,14 @@ export function broadcastTo(x: JaxArray, shape: readonly number[], op = "broadca
 }
 
 /** jnp's implicit promotion: common dtype (JAX lattice) and common (numpy-broadcast) shape. */
-export function promoteArgs(op: string, xs: ArrayLike[], opts: { inexact?: boolean } = {}): JaxArray[] {
+export interface PromoteOpts {
+  /** Promote to a float dtype (true division, sin of ints). */
+  inexact?: boolean;
+  /** Leave rank-0 operands unbroadcast: elementwise primitives broadcast scalars themselves. */
+  keepScalars?: boolean;
+}
+
+export function promoteArgs(op: string, xs: ArrayLike[], opts: PromoteOpts = {}): JaxArray[] {
   // Fast path for the common case: two arrays that already agree.
   if (xs.length === 2) {
     const [a, b] = xs;
@@ -129,7 +136,7 @@ export function promoteArgs(op: string, xs: ArrayLike[], opts: { inexact?: boole
   return arrs.map((a, i) => {
     const x = xs[i];
     const c = typeof x === "number" ? ArrayImpl.scalar(x, dt, weak) : castTo(a, dt, weak);
-    return broadcastTo(c, shape, op);
+    return opts.keepScalars && c.ndim === 0 ? c : broadcastTo(c, shape, op);
   });
 }
 

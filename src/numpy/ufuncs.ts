@@ -11,7 +11,7 @@ type Binary = (x: ArrayLike, y: ArrayLike) => JaxArray;
 type Unary = (x: ArrayLike) => JaxArray;
 
 const binary = (name: string, f: (a: JaxArray, b: JaxArray) => JaxArray): Binary => (x, y) => {
-  const [a, b] = promoteArgs(name, [x, y]) as [JaxArray, JaxArray];
+  const [a, b] = promoteArgs(name, [x, y], { keepScalars: true }) as [JaxArray, JaxArray];
   return f(a, b);
 };
 const unaryFloat = (name: string, f: (a: JaxArray) => JaxArray): Unary => (x) => f(promoteInexact(name, x));
@@ -23,7 +23,7 @@ export const subtract = binary("subtract", (a, b) => {
 });
 export const multiply = binary("multiply", lax.mul);
 export const divide: Binary = (x, y) => {
-  const [a, b] = promoteArgs("divide", [x, y], { inexact: true }) as [JaxArray, JaxArray];
+  const [a, b] = promoteArgs("divide", [x, y], { inexact: true, keepScalars: true }) as [JaxArray, JaxArray];
   return lax.div(a, b);
 };
 export const trueDivide = divide;
@@ -42,7 +42,7 @@ export function power(x: ArrayLike, y: ArrayLike): JaxArray {
     if (y < 0) return lax.div(fullLike(a.aval, 1), lax.integerPow(a, -y));
     return lax.integerPow(a, y);
   }
-  const [a, b] = promoteArgs("power", [x, y]) as [JaxArray, JaxArray];
+  const [a, b] = promoteArgs("power", [x, y], { keepScalars: true }) as [JaxArray, JaxArray];
   if (!isFloat(a.dtype)) {
     // integer ** integer array: exact for results below 2^53
     return castTo(lax.round(lax.pow(castTo(a, "float64"), castTo(b, "float64"))), a.dtype, a.weakType);

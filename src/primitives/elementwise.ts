@@ -7,28 +7,42 @@ import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from
 import { fmtShape, shapeEq } from "../core/shape.js";
 import { bind, bind1 } from "../core/trace.js";
 import { bitcast, convert, elementwise, type Scalar } from "../backends/cpu/kernels.js";
-import { addTangents, batchElementwise, instantiate, isZero, negTangent, scaleTangent, withDtype } from "./rules.js";
-import { fullLike } from "./shape_ops.js";
+import { addTangents, batchElementwise, instantiate, isZero, negTangent, scaleTangent } from "./rules.js";
+import { reduceSum } from "./reduce.js";
+import { broadcastInDim, fullLike } from "./shape_ops.js";
 
 type Kernel = (dtype: DType) => Scalar;
 
-function checkSame(name: string, avals: ShapedArray[]): ShapedArray {
+/**
+ * The output aval of an elementwise primitive: operands share one dtype and one shape,
+ * except that rank-0 operands broadcast (as in JAX's lax: `mul a 2.0:f32[]`).
+ */
+function checkSame(name: string, avals: ShapedArray[], scalarsBroadcast = true): ShapedArray {
   const a = avals[0]!;
-  for (const b of avals.slice(1)) {
-    if (!shapeEq(a.shape, b.shape)) {
-      throw new Error(
-        `${name}: operands must have equal shapes, got ${avals.map((x) => fmtShape(x.shape)).join(" and ")}. ` +
-          "Use jnp functions (which broadcast) or broadcast explicitly.",
-      );
-    }
-    if (a.dtype !== b.dtype) {
+  let shape: readonly number[] | null = null;
+  for (const b of avals) {
+    if (b.dtype !== a.dtype) {
       throw new TypeError(
         `${name}: operands must have equal dtypes, got ${avals.map((x) => x.dtype).join(" and ")}. ` +
           "Use jnp functions (which promote) or .astype() explicitly.",
       );
     }
+    if (scalarsBroadcast && b.ndim === 0) continue;
+    if (shape === null) shape = b.shape;
+    else if (!shapeEq(shape, b.shape)) {
+      throw new Error(
+        `${name}: operands must have equal shapes (or be scalars), got ${avals.map((x) => fmtShape(x.shape)).join(" and ")}. ` +
+          "Use jnp functions (which broadcast) or broadcast explicitly.",
+      );
+    }
   }
-  return new ShapedArray(a.shape, a.dtype, avals.every((x) => x.weakType));
+  return new ShapedArray(shape ?? [], a.dtype, avals.every((x) => x.weakType));
+}
+
+/** Sums a cotangent down to a rank-0 operand that was broadcast in the forward pass. */
+function unbroadcast(ct: Tangent | null, operand: { aval: ShapedArray }): Tangent | null {
+  if (ct === null || ct instanceof Zero || operand.aval.ndim !== 0 || ct.ndim === 0) return ct;
+  return reduceSum(ct, [...ct.shape.keys()]);
 }
 
 interface ElementwiseSpec {
@@ -73,9 +87,14 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
     },
     jvp(primals, tangents) {
       const out = bind1(prim, primals, {});
-      return [[out], [spec.jvp(primals, tangents, out)]];
+      const t = spec.jvp(primals, tangents, out);
+      // the tangent of a broadcast scalar operand broadcasts to the output
+      return [[out], [t instanceof Zero || shapeEq(t.shape, out.shape) ? t : broadcastInDim(t, out.shape, [])]];
     },
-    transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args) : null,
+    transpose: spec.transpose
+      ? (cts, args) =>
+          spec.transpose!(instantiate(cts[0]!), args).map((c, i) => unbroadcast(c, args[i]!))
+      : null,
     batch: batchElementwise((args) => bind(prim, args, {})),
     scalar: kernel,
   });
@@ -354,28 +373,33 @@ function intPow(b: number, e: number): number {
 
 // ---- select_n(which, *cases): cases[which], elementwise ----
 const select2: Scalar = (w, a, b) => (w ? b! : a!);
+/** The selector is bool or int32; it and the cases share one shape, rank-0 ones broadcast. */
+function selectAval(which: ShapedArray, cases: ShapedArray[]): ShapedArray {
+  if (which.dtype !== "bool" && which.dtype !== "int32") {
+    throw new TypeError(`select_n: the selector must be bool or int32, got ${which.dtype}.`);
+  }
+  const out = checkSame("select_n", cases);
+  if (which.ndim !== 0 && out.ndim !== 0 && !shapeEq(which.shape, out.shape)) {
+    throw new Error(`select_n: selector shape ${fmtShape(which.shape)} must equal the case shape ${fmtShape(out.shape)} (or be a scalar).`);
+  }
+  return out.ndim === 0 && which.ndim !== 0 ? new ShapedArray(which.shape, out.dtype, out.weakType) : out;
+}
 const selectMany: Scalar = (w, ...cs) => cs[w]!;
 export const selectNP = definePrimitive<Record<string, never>>({
   name: "select_n",
   abstractEval([which, ...cases]) {
-    if (which!.dtype !== "bool" && which!.dtype !== "int32") {
-      throw new TypeError(`select_n: the selector must be bool or int32, got ${which!.dtype}.`);
-    }
-    const out = checkSame("select_n", cases);
-    if (!shapeEq(which!.shape, out.shape)) {
-      throw new Error(`select_n: selector shape ${fmtShape(which!.shape)} must equal the case shape ${fmtShape(out.shape)}.`);
-    }
-    return [out];
+    return [selectAval(which!, cases)];
   },
   impl([which, ...cases]) {
-    const aval = checkSame("select_n", cases.map((c) => c.aval));
+    const aval = selectAval(which!.aval, cases.map((c) => c.aval));
     return [elementwise(cases.length === 2 ? select2 : selectMany, [which!, ...cases], aval)];
   },
   scalar: () => selectMany,
   jvp([which, ...cases], [, ...tangents]) {
     const out = selectN(which!, cases);
     if (tangents.every((t) => isZero(t))) return [[out], [new Zero(out.aval)]];
-    return [[out], [selectN(which!, tangents.map(instantiate))]];
+    const t = selectN(which!, tangents.map(instantiate));
+    return [[out], [shapeEq(t.shape, out.shape) ? t : broadcastInDim(t, out.shape, [])]];
   },
   transpose([ct], [which, ...cases]) {
     if (isUndef(which)) throw new Error("select_n: cannot transpose with respect to the selector");
@@ -383,7 +407,7 @@ export const selectNP = definePrimitive<Record<string, never>>({
     const zero = fullLike(c.aval, 0);
     return [
       null,
-      ...cases.map((x, i) => (isUndef(x) ? selectN(which! as JaxArray, cases.map((_, j) => (j === i ? c : zero))) : null)),
+      ...cases.map((x, i) => (isUndef(x) ? unbroadcast(selectN(which! as JaxArray, cases.map((_, j) => (j === i ? c : zero))), x) : null)),
     ];
   },
   batch: batchElementwise((args) => [selectN(args[0]!, args.slice(1))]),

@@ -51,10 +51,21 @@ export function moveBatchAxis(size: number, from: BatchDim, to: number, x: JaxAr
   return transpose(x, perm);
 }
 
-/** The batching rule of any elementwise primitive: all operands batched along axis 0. */
+/**
+ * The batching rule of any elementwise primitive: operands batched along axis 0. Unbatched
+ * rank-0 operands stay scalars (they broadcast by themselves); a batched rank-0 operand
+ * becomes [batch] and is broadcast to the full batched shape.
+ */
 export function batchElementwise<P>(bindFn: (args: JaxArray[], params: P) => JaxArray[]) {
   return (size: number, args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]] => {
-    const moved = args.map((x, i) => moveBatchAxis(size, dims[i] ?? null, 0, x));
+    const logical = args.map((x, i) => (dims[i] === null || dims[i] === undefined ? x.shape : x.shape.filter((_, d) => d !== dims[i])));
+    const outShape = logical.reduce((s, l) => (l.length > s.length ? l : s), [] as readonly number[]);
+    const moved = args.map((x, i) => {
+      const d = dims[i] ?? null;
+      if (d === null && x.ndim === 0) return x;
+      const m = moveBatchAxis(size, d, 0, x);
+      return logical[i]!.length === 0 && outShape.length > 0 ? broadcastInDim(m, [size, ...outShape], [0]) : m;
+    });
     const outs = bindFn(moved, params);
     return [outs, outs.map(() => 0)];
   };

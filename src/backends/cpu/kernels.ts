@@ -8,7 +8,8 @@ import { type Shape, sizeOf, stridesOf } from "../../core/shape.js";
 
 export type Scalar = (...xs: number[]) => number;
 type Loop = (ins: NumericList[], out: TypedArray, n: number) => void;
-const loops = new WeakMap<Scalar, Loop>();
+/** Loops per scalar function, keyed by which inputs are broadcast scalars (a bit mask). */
+const loops = new WeakMap<Scalar, Map<number, Loop>>();
 
 // Where `new Function` is forbidden (strict CSP), loops fall back to one shared closure.
 let canGenerate = true;
@@ -19,34 +20,44 @@ try {
 }
 
 /**
- * The loop `out[i] = f(in0[i], in1[i], ...)`. Generating a separate copy of the loop per
- * scalar function gives each its own call site, so V8 inlines `f` into it.
+ * The loop `out[i] = f(in0[i], s1, ...)`, where inputs in `scalarMask` are rank-0 operands
+ * read once. Generating a separate copy of the loop per scalar function gives each its own
+ * call site, so V8 inlines `f` into it.
  */
-function loopFor(f: Scalar, arity: number): Loop {
-  let loop = loops.get(f);
+function loopFor(f: Scalar, arity: number, scalarMask: number): Loop {
+  let byMask = loops.get(f);
+  if (!byMask) {
+    byMask = new Map();
+    loops.set(f, byMask);
+  }
+  let loop = byMask.get(scalarMask);
   if (loop) return loop;
+  const isScalar = (k: number) => (scalarMask >> k) & 1;
   if (canGenerate) {
     const ins = Array.from({ length: arity }, (_, i) => `in${i}`);
     const body =
-      `return function loop(ins, out, n) { ${ins.map((nm, i) => `const ${nm} = ins[${i}];`).join(" ")}\n` +
-      `for (let i = 0; i < n; i++) out[i] = f(${ins.map((nm) => `${nm}[i]`).join(", ")}); }`;
+      `return function loop(ins, out, n) { ${ins.map((nm, i) => (isScalar(i) ? `const ${nm} = ins[${i}][0];` : `const ${nm} = ins[${i}];`)).join(" ")}\n` +
+      `for (let i = 0; i < n; i++) out[i] = f(${ins.map((nm, k) => (isScalar(k) ? nm : `${nm}[i]`)).join(", ")}); }`;
     loop = new Function("f", body)(f) as Loop;
   } else {
     loop = (ins, out, n) => {
       const xs = new Array<number>(arity);
       for (let i = 0; i < n; i++) {
-        for (let k = 0; k < arity; k++) xs[k] = ins[k]![i]!;
+        for (let k = 0; k < arity; k++) xs[k] = ins[k]![isScalar(k) ? 0 : i]!;
         out[i] = f(...xs);
       }
     };
   }
-  loops.set(f, loop);
+  byMask.set(scalarMask, loop);
   return loop;
 }
 
+/** out = f applied elementwise; rank-0 inputs broadcast against the output shape. */
 export function elementwise(f: Scalar, ins: ArrayImpl[], outAval: ShapedArray): ArrayImpl {
   const n = outAval.size;
-  const loop = loopFor(f, ins.length);
+  let mask = 0;
+  if (outAval.ndim > 0) for (let k = 0; k < ins.length; k++) if (ins[k]!.ndim === 0) mask |= 1 << k;
+  const loop = loopFor(f, ins.length, mask);
   const vals = ins.map((a) => (isHalf(a.dtype) ? decodeHalf(a.data as Uint16Array, a.dtype) : a.data));
   if (isHalf(outAval.dtype)) {
     const tmp = new Float32Array(n);
