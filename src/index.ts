@@ -12,6 +12,7 @@ export { ConcretizationTypeError } from "./numpy/methods.js";
 export * as numpy from "./numpy/index.js";
 export * as lax from "./lax/index.js";
 export * as nn from "./nn/index.js";
+export * as optax from "./optax/index.js";
 export * as random from "./random/index.js";
 export { grad, type GradOpts, jvp, linearize, linearTranspose, valueAndGrad, vjp } from "./transforms/autodiff.js";
 export { checkpoint, remat } from "./transforms/checkpoint.js";

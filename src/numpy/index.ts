@@ -61,3 +61,9 @@ export {
   unique,
 } from "./sorting.js";
 export { cumprod, cumsum, diff, ediff1d, nancumprod, nancumsum } from "./cumulative.js";
+export * from "./contractions.js";
+export * from "./creation_extra.js";
+export * from "./logic.js";
+export * from "./math.js";
+export * from "./shaping.js";
+export * from "./stats.js";
