@@ -20,4 +20,7 @@ export { customJvp, customVjp } from "./transforms/custom.js";
 export * as debug from "./debug.js";
 export { hessian, jacfwd, jacrev, type JacOpts } from "./transforms/jacobians.js";
 export { evalShape, jit, type JitOpts, type Jitted, makeJaxpr } from "./transforms/jit.js";
+export { type Backend, defaultBackend, devices, setDefaultBackend } from "./backends/select.js";
+export { configureOrt, ortAvailable, ortUnavailableReason } from "./backends/ort/session.js";
+export { exportOnnx, writeOnnx } from "./backends/ort/export.js";
 export { type AxisSpec, vmap, type VmapOpts } from "./transforms/vmap.js";

@@ -3,7 +3,7 @@
 // so the outer transformation sees its operations directly.
 import { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
-import { type CompiledFn, compileJaxpr } from "../backends/cpu/codegen.js";
+import { type Backend, compileFor, defaultBackend, type Executable } from "../backends/select.js";
 import { optimizeJaxpr } from "../compiler/passes.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
@@ -15,17 +15,18 @@ export interface JitOpts {
   /** Positions of arguments that are compile-time constants (hashed by value, never traced). */
   staticArgnums?: number | readonly number[];
   /**
-   * Which engine runs the program: "cpu" compiles it to one generated JavaScript function
-   * (the default), "interpret" evaluates the jaxpr op by op on the eager kernels.
+   * Which engine runs the program: "cpu" compiles it to one generated JavaScript function,
+   * "ort" lowers it to ONNX and runs it in ONNX Runtime, "interpret" evaluates the jaxpr op
+   * by op; "auto" (the default, see setDefaultBackend) picks by estimated work.
    */
-  backend?: "cpu" | "interpret";
+  backend?: Backend;
 }
 
 interface Compiled {
   jaxpr: ClosedJaxpr;
   outDef: TreeDef;
   /** The executable, built on the first call. */
-  run?: CompiledFn;
+  run?: Executable;
 }
 
 export interface Jitted<F extends (...args: any[]) => any> {
@@ -97,7 +98,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
       // a leaked tracer: the interpreter raises the escaped-tracer error
       return unflatten(compiled.outDef, evalJaxpr(compiled.jaxpr.jaxpr, [...compiled.jaxpr.consts, ...leaves]));
     }
-    compiled.run ??= compileJaxpr(optimizeJaxpr(compiled.jaxpr), { mode: opts.backend === "interpret" ? "interpret" : "auto" });
+    compiled.run ??= compileFor(optimizeJaxpr(compiled.jaxpr), opts.backend ?? defaultBackend());
     return unflatten(compiled.outDef, compiled.run(leaves as ArrayImpl[]));
   }) as unknown as Jitted<F>;
   Object.defineProperty(jitted, "traceCount", { get: () => traceCount });

@@ -1,0 +1,151 @@
+// Runs lowered jaxprs in onnxruntime-node, synchronously. onnxruntime-node is an optional
+// dependency, loaded at first use; its package API only runs sessions asynchronously, but
+// its native binding (dist/binding.js) runs them synchronously, which keeps `jit(f)(x)` and
+// reading the result synchronous. Inputs are handed to onnxruntime without copying (the
+// tensors wrap the arrays' typed arrays); outputs are the typed arrays it returns (which
+// own onnxruntime's output buffers, again without a copy).
+import { ArrayImpl } from "../../core/array.js";
+import type { DType, TypedArray } from "../../core/dtype.js";
+import type { ClosedJaxpr } from "../../core/jaxpr.js";
+import { fmtShape, shapeEq } from "../../core/shape.js";
+import { OrtUnsupported } from "./graph.js";
+import { lowerToOnnx } from "./lower.js";
+
+/** The synchronous session of onnxruntime-node's native binding. */
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, { data: TypedArray }>;
+}
+interface OrtNode {
+  Session: new () => NativeSession;
+  cores: number;
+}
+
+/** Thrown by compileOrt when onnxruntime-node cannot be loaded; the message says why. */
+export class OrtUnavailable extends Error {
+  constructor(reason: string) {
+    super(`the ort backend is unavailable: ${reason}`);
+    this.name = "OrtUnavailable";
+  }
+}
+
+let loaded: OrtNode | null | undefined;
+let unavailable = "";
+
+type GetBuiltin = (id: string) => any;
+
+function loadOrt(): OrtNode | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    // process.getBuiltinModule keeps this file free of static node: imports (browsers load it too)
+    const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
+    if (typeof getBuiltin !== "function") throw new Error("it needs Node.js >= 20.16 (onnxruntime-node runs synchronously only there)");
+    const req = getBuiltin("node:module").createRequire(import.meta.url);
+    try {
+      req.resolve("onnxruntime-node");
+    } catch {
+      throw new Error("onnxruntime-node is not installed (npm install onnxruntime-node)");
+    }
+    const { binding, initOrt } = req("onnxruntime-node/dist/binding.js");
+    initOrt();
+    loaded = { Session: binding.InferenceSession, cores: getBuiltin("node:os").availableParallelism() };
+  } catch (e) {
+    loaded = null;
+    unavailable = e instanceof Error ? e.message.split("\n")[0]! : String(e);
+  }
+  return loaded;
+}
+
+/** Whether onnxruntime-node can be loaded (tried once, at the first call). */
+export function ortAvailable(): boolean {
+  return loadOrt() !== null;
+}
+
+/** Why onnxruntime-node cannot be loaded, or null when it can. */
+export function ortUnavailableReason(): string | null {
+  return loadOrt() === null ? unavailable : null;
+}
+
+export interface OrtOptions {
+  /** Threads per operator (default: the number of cores). */
+  intraOpNumThreads?: number;
+  /**
+   * Whether idle worker threads spin-wait for work (default false: spinning saves microseconds
+   * per operator but takes cores from JavaScript running between calls).
+   */
+  allowSpinning?: boolean;
+}
+const settings: OrtOptions = {};
+
+/** Sets the options of the sessions compiled from now on. */
+export function configureOrt(opts: OrtOptions): void {
+  Object.assign(settings, opts);
+}
+
+function sessionOptions(rt: OrtNode): object {
+  return {
+    intraOpNumThreads: settings.intraOpNumThreads ?? rt.cores,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } },
+  };
+}
+
+const TENSOR_TYPE: Partial<Record<DType, string>> = {
+  float32: "float32",
+  float64: "float64",
+  int32: "int32",
+  uint32: "uint32",
+  int16: "int16",
+  uint16: "uint16",
+  int8: "int8",
+  uint8: "uint8",
+  bool: "bool",
+};
+
+/** A compiled jaxpr: its non-constant arguments in, its outputs out. */
+export type OrtExecutable = (args: readonly ArrayImpl[]) => ArrayImpl[];
+
+const compiled = new WeakMap<ClosedJaxpr, OrtExecutable>();
+
+/**
+ * Compiles a closed jaxpr to an onnxruntime session (cached per jaxpr, so once per jit
+ * specialization) and returns a synchronous function running it. Throws OrtUnavailable
+ * without onnxruntime-node, and OrtUnsupported (with the reason) when some part of the
+ * jaxpr has no exact ONNX lowering; the caller then runs the jaxpr on the cpu engine.
+ */
+export function compileOrt(closed: ClosedJaxpr): OrtExecutable {
+  const hit = compiled.get(closed);
+  if (hit) return hit;
+  const rt = loadOrt();
+  if (!rt) throw new OrtUnavailable(unavailable);
+  const program = lowerToOnnx(closed);
+  const session = new rt.Session();
+  try {
+    session.loadModel(program.bytes.buffer as ArrayBuffer, program.bytes.byteOffset, program.bytes.byteLength, sessionOptions(rt));
+  } catch (e) {
+    throw new OrtUnsupported(`onnxruntime rejected the lowered graph: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+  }
+  const { inputs, outputs } = program;
+  const fetches: Record<string, null> = Object.fromEntries(outputs.map((o) => [o.name, null]));
+  const run: OrtExecutable = (args) => {
+    if (args.length !== inputs.length) throw new TypeError(`ort: the compiled function takes ${inputs.length} arrays, got ${args.length}`);
+    const feeds: Record<string, unknown> = {};
+    inputs.forEach(({ name, aval }, i) => {
+      const a = args[i]!;
+      if (a.dtype !== aval.dtype || !shapeEq(a.shape, aval.shape)) {
+        throw new TypeError(
+          `ort: argument ${i} is ${a.dtype}${fmtShape(a.shape)}, but the function was compiled for ${aval.dtype}${fmtShape(aval.shape)}`,
+        );
+      }
+      // the binding reads these four fields of a tensor, and wraps `data` without copying
+      feeds[name] = { type: TENSOR_TYPE[aval.dtype]!, dims: aval.shape, location: "cpu", data: a.data };
+    });
+    const res = session.run(feeds, fetches, {});
+    return outputs.map(({ name, aval }) => new ArrayImpl(res[name]!.data, aval));
+  };
+  compiled.set(closed, run);
+  return run;
+}
