@@ -164,7 +164,7 @@ export const atan = arctan;
 export const asinh = arcsinh;
 export const acosh = arccosh;
 export const atanh = arctanh;
-export const atan2 = arctan2;
+export { arctan2 as atan2 } from "./ufuncs.js";
 
 export function deg2rad(x: ArrayLike): JaxArray {
   const a = promoteInexact("deg2rad", x);

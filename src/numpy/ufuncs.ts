@@ -6,6 +6,7 @@ import { fullLike } from "../primitives/shape_ops.js";
 import { broadcastShapes } from "../core/shape.js";
 import { asJax, broadcastTo, castTo, promoteArgs, promoteInexact } from "./coerce.js";
 import { nonzero, type NonzeroOpts } from "./gather.js";
+import { divmod } from "./math.js";
 
 type Binary = (x: ArrayLike, y: ArrayLike) => JaxArray;
 type Unary = (x: ArrayLike) => JaxArray;
@@ -51,20 +52,12 @@ export function power(x: ArrayLike, y: ArrayLike): JaxArray {
 }
 export const pow = power;
 
-/** floor(x / y), following the divisor's sign (numpy floor_divide). */
-export const floorDivide: Binary = (x, y) => {
-  const [a, b] = promoteArgs("floorDivide", [x, y]) as [JaxArray, JaxArray];
-  if (isFloat(a.dtype)) return lax.floor(lax.div(a, b));
-  // integer: truncating division, minus one where the signs differ and there is a remainder
-  const q = lax.div(a, b);
-  const r = lax.rem(a, b);
-  const zero = fullLike(a.aval, 0);
-  const fix = lax.and(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(b, zero)));
-  return lax.select(fix, lax.sub(q, fullLike(a.aval, 1)), q);
-};
-/** Remainder with the divisor's sign (numpy mod). */
+/** floor(x / y), following the divisor's sign; for floats via JAX's divmod (1.0 // 0.1 is 9). */
+export const floorDivide: Binary = (x, y) => divmod(x, y)[0];
+/** Remainder with the divisor's sign (numpy mod); an integer divisor of 0 gives 0, as in JAX. */
 export const mod: Binary = (x, y) => {
   const [a, b] = promoteArgs("mod", [x, y]) as [JaxArray, JaxArray];
+  if (!isFloat(a.dtype)) return divmod(a, b)[1];
   const r = lax.rem(a, b);
   const zero = fullLike(a.aval, 0);
   const fix = lax.and(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(b, zero)));
