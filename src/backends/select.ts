@@ -17,9 +17,14 @@ let defaultChoice: Backend = "auto";
 export function defaultBackend(): Backend {
   return defaultChoice;
 }
+export function checkBackend(op: string, b: unknown): Backend {
+  if (!["auto", "cpu", "ort", "interpret"].includes(b as string)) {
+    throw new Error(`${op}: unknown backend ${JSON.stringify(b)}; use "auto", "cpu", "ort" or "interpret".`);
+  }
+  return b as Backend;
+}
 export function setDefaultBackend(b: Backend): void {
-  if (!["auto", "cpu", "ort", "interpret"].includes(b)) throw new Error(`setDefaultBackend: unknown backend ${JSON.stringify(b)}; use "auto", "cpu", "ort" or "interpret".`);
-  defaultChoice = b;
+  defaultChoice = checkBackend("setDefaultBackend", b);
 }
 
 /** The engines available here: cpu always, ort when onnxruntime-node loads. */

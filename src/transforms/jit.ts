@@ -3,7 +3,7 @@
 // so the outer transformation sees its operations directly.
 import { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
-import { type Backend, compileFor, defaultBackend, type Executable } from "../backends/select.js";
+import { type Backend, checkBackend, compileFor, defaultBackend, type Executable } from "../backends/select.js";
 import { optimizeJaxpr } from "../compiler/passes.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
@@ -46,6 +46,7 @@ function staticKey(v: unknown): string {
 }
 
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {}): Jitted<F> {
+  if (opts.backend !== undefined) checkBackend("jit", opts.backend);
   const statics = opts.staticArgnums === undefined ? [] : typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...opts.staticArgnums];
   const cache = new Map<string, Compiled>();
   let traceCount = 0;
