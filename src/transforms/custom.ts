@@ -30,6 +30,19 @@ function traceWithConsts(op: string, f: Fn, args: unknown[]): { fun: ClosedJaxpr
   return { fun, consts, leaves, inDef, outDef: outDef! };
 }
 
+/** The shared start of both batching rules: operands at axis 0, the function batched with every output at 0. */
+function batchCall(fun: ClosedJaxpr, numConsts: number, size: number, args: JaxArray[], dims: BatchDim[]) {
+  const moved = args.map((a, i) => (dims[i] === null ? a : moveBatchAxis(size, dims[i]!, 0, a)));
+  const { jaxpr } = batchJaxpr(
+    fun,
+    size,
+    dims.map((d) => d !== null),
+    fun.jaxpr.outs.map(() => true),
+  );
+  const argDims = dims.slice(numConsts).map((d): BatchDim => (d === null ? null : 0));
+  return { moved, jaxpr, argDims };
+}
+
 /** Batches a flat function with every input mapped at `dims` and every output forced to axis 0. */
 function batchedFlat(f: FlatFn, size: number, dims: BatchDim[]): FlatFn {
   return (xs) => vmapFlat(f, size, xs, dims, (n) => new Array<BatchDim>(n).fill(0));
@@ -55,10 +68,7 @@ export const customJvpCallP: Primitive<CustomJvpParams> = definePrimitive<Custom
   },
   transpose: null,
   batch(size, args, dims, p) {
-    const moved = args.map((a, i) => (dims[i] === null ? a : moveBatchAxis(size, dims[i]!, 0, a)));
-    const batched = dims.map((d) => d !== null);
-    const { jaxpr } = batchJaxpr(p.fun, size, batched, p.fun.jaxpr.outs.map(() => true));
-    const argDims = dims.slice(p.numConsts).map((d): BatchDim => (d === null ? null : 0));
+    const { moved, jaxpr, argDims } = batchCall(p.fun, p.numConsts, size, args, dims);
     const jvp = (ps: JaxArray[], ts: JaxArray[]): [JaxArray[], JaxArray[]] => {
       const n = p.fun.jaxpr.outs.length;
       const flat = batchedFlat(
@@ -167,10 +177,7 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
   },
   transpose: null,
   batch(size, args, dims, p) {
-    const moved = args.map((a, i) => (dims[i] === null ? a : moveBatchAxis(size, dims[i]!, 0, a)));
-    const batched = dims.map((d) => d !== null);
-    const { jaxpr } = batchJaxpr(p.fun, size, batched, p.fun.jaxpr.outs.map(() => true));
-    const argDims = dims.slice(p.numConsts).map((d): BatchDim => (d === null ? null : 0));
+    const { moved, jaxpr, argDims } = batchCall(p.fun, p.numConsts, size, args, dims);
     let numRes = 0;
     const nOut = p.fun.jaxpr.outs.length;
     const fwd = (ps: JaxArray[]): [JaxArray[], JaxArray[]] => {
