@@ -23,6 +23,7 @@ test("float16 and bfloat16 round to nearest even exactly as JAX (bit patterns)",
   // read the raw bits through a bitcast to uint16
   assert.deepEqual(lax.bitcastConvertType(h, "uint16").tolist(), [31743, 0, 11878, 31744, 26624, 26626, 1]);
   assert.deepEqual(Array.from(h.dataSync()).slice(0, 3), [65504, 0, 0.0999755859375]);
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a value to round, not π
   const b = jnp.array([0.1, 3.14159, 1e30, 1.00390625, 1.01171875]).astype("bfloat16");
   assert.deepEqual(lax.bitcastConvertType(b, "uint16").tolist(), [15821, 16457, 29002, 16256, 16258]);
   // arithmetic happens in float32 and rounds back

@@ -259,7 +259,7 @@ export const powP = elementwiseOp({
   name: "pow",
   arity: 2,
   // C's pow (and XLA's): 1^y = 1 even for NaN y, (-1)^±inf = 1; JS's Math.pow gives NaN there
-  kernel: same((x, y) => (x === 1 || (x === -1 && (y === Number.POSITIVE_INFINITY || y === Number.NEGATIVE_INFINITY)) ? 1 : Math.pow(x, y))),
+  kernel: same((x, y) => (x === 1 || (x === -1 && (y === Number.POSITIVE_INFINITY || y === Number.NEGATIVE_INFINITY)) ? 1 : x ** y)),
   accepts: floatOnly,
   jvp: ([x, y], [a, b], out) => {
     // d/dx = y * x^(y-1), zero where y == 0; d/dy = log(x) * x^y, zero where x == 0.

@@ -1,6 +1,6 @@
 // checkpoint (jax.checkpoint / remat): in reverse mode, recompute the function's
 // intermediates during the backward pass instead of storing them.
-import { ArrayImpl, type JaxArray } from "../core/array.js";
+import type { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind } from "../core/trace.js";

@@ -1,6 +1,6 @@
 // Eager kernels of the pure-TypeScript CPU backend: loops over contiguous row-major typed arrays.
 import { ArrayImpl, decodeHalf, encodeHalf, type NumericList } from "../../core/array.js";
-import { ShapedArray } from "../../core/aval.js";
+import type { ShapedArray } from "../../core/aval.js";
 import { type DType, isHalf, type TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { type Shape, sizeOf, stridesOf } from "../../core/shape.js";
 
