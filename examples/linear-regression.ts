@@ -59,7 +59,13 @@ export async function main(outDir = "out", steps = 1000): Promise<{ b0: number; 
       xTitle: "x",
       yTitle: "y",
     }),
-    lineChart({ title: "mean squared error", series: [{ name: "error", x: losses.map((_, i) => i), y: losses }], xTitle: "step", yTitle: "error", yScale: "log" }),
+    lineChart({
+      title: "mean squared error",
+      series: [{ name: "error", x: losses.map((_, i) => i), y: losses }],
+      xTitle: "step",
+      yTitle: "error",
+      yScale: "log",
+    }),
   ]);
   const { svgPath, pngPath } = await renderSpec(spec, `${outDir}/linear-regression`);
   console.log(`  plot: ${svgPath}, ${pngPath}`);

@@ -11,7 +11,10 @@ test("reprs match JAX's", () => {
   assert.equal(String(jnp.array([true, false])), "Array([ True, False], dtype=bool)");
   assert.equal(String(jnp.array([1e-5, 1])), "Array([1.e-05, 1.e+00], dtype=float32)");
   assert.equal(String(jnp.array([1e10, 1])), "Array([1.e+10, 1.e+00], dtype=float32)");
-  assert.equal(String(jnp.zeros([2, 2, 2])), "Array([[[0., 0.],\n        [0., 0.]],\n\n       [[0., 0.],\n        [0., 0.]]], dtype=float32)");
+  assert.equal(
+    String(jnp.zeros([2, 2, 2])),
+    "Array([[[0., 0.],\n        [0., 0.]],\n\n       [[0., 0.],\n        [0., 0.]]], dtype=float32)",
+  );
   assert.equal(String(jnp.array(2.5)), "Array(2.5, dtype=float32, weak_type=True)");
   assert.equal(String(jnp.array([-1.5, 2.25])), "Array([-1.5 ,  2.25], dtype=float32)");
   assert.equal(String(jnp.array([Number.NaN, Number.POSITIVE_INFINITY, 1])), "Array([nan, inf,  1.], dtype=float32)");
@@ -57,11 +60,49 @@ test("methods take JS numbers as weak scalars and keep the array's dtype", () =>
   assert.equal(f.astype("float16").mul(2).dtype, "float16");
   assert.deepEqual(f.pow(2).tolist(), [1, 4, 9]);
   assert.deepEqual(f.neg().tolist(), [-1, -2, -3]);
-  assert.deepEqual(jnp.array([[1, 2], [3, 4]]).matmul(jnp.array([1, 1])).tolist(), [3, 7]);
+  assert.deepEqual(
+    jnp
+      .array([
+        [1, 2],
+        [3, 4],
+      ])
+      .matmul(jnp.array([1, 1]))
+      .tolist(),
+    [3, 7],
+  );
   assert.deepEqual(f.gt(1.5).tolist(), [false, true, true]);
-  assert.deepEqual(jnp.array([[1, 2], [3, 4]]).T.tolist(), [[1, 3], [2, 4]]);
-  assert.deepEqual(jnp.array([[1, 5], [3, 4]]).max(1).tolist(), [5, 4]);
-  assert.deepEqual(jnp.array([[1, 5], [3, 4]]).mean(0, { keepdims: true }).tolist(), [[2, 4.5]]);
+  assert.deepEqual(
+    jnp
+      .array([
+        [1, 2],
+        [3, 4],
+      ])
+      .T.tolist(),
+    [
+      [1, 3],
+      [2, 4],
+    ],
+  );
+  assert.deepEqual(
+    jnp
+      .array([
+        [1, 5],
+        [3, 4],
+      ])
+      .max(1)
+      .tolist(),
+    [5, 4],
+  );
+  assert.deepEqual(
+    jnp
+      .array([
+        [1, 5],
+        [3, 4],
+      ])
+      .mean(0, { keepdims: true })
+      .tolist(),
+    [[2, 4.5]],
+  );
   assert.deepEqual(jnp.arange(6).reshape([3, -1]).shape, [3, 2]);
 });
 

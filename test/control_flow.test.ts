@@ -2,7 +2,19 @@
 // from scripts/fixtures_control.py), plus the structural guarantees: loops trace once.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Array as JArray, checkpoint, customJvp, customVjp, grad, jit, jvp, lax, makeJaxpr, numpy as jnp, vmap } from "../src/index.js";
+import {
+  type Array as JArray,
+  checkpoint,
+  customJvp,
+  customVjp,
+  grad,
+  jit,
+  jvp,
+  lax,
+  makeJaxpr,
+  numpy as jnp,
+  vmap,
+} from "../src/index.js";
 import { arr, assertAllClose, assertTreeClose, get, loadFixture } from "./helpers.js";
 
 const fx = loadFixture("control_flow");
@@ -25,7 +37,10 @@ test("scan: an RNN with a pytree carry, values and gradients", () => {
   assertTreeClose(rnn(w, h0, xs), get(fx, "rnn", "out"), tol);
   const loss = (w: JArray, h0: JArray, xs: JArray) => {
     const [h, t, ys] = rnn(w, h0, xs);
-    return jnp.sum(h).add(t).add(jnp.sum(jnp.square(ys)));
+    return jnp
+      .sum(h)
+      .add(t)
+      .add(jnp.sum(jnp.square(ys)));
   };
   const expected = get(fx, "rnn", "grads");
   assertTreeClose(grad(loss, { argnums: [0, 1, 2] })(w, h0, xs), expected, tol);

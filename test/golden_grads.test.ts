@@ -60,8 +60,7 @@ const COMPOSITES: Record<string, Fn> = {
   where_abs_sign: (x) => jnp.sum(jnp.where(x.gt(0), x.pow(3), jnp.abs(x).mul(0.5)).add(jnp.sign(x).mul(x.pow(2)))),
 
   // jnp.sum(jnp.maximum(x, y) * 2.0 - jnp.minimum(x, y) ** 2 + jnp.maximum(x, 0.0) * y)
-  maximum_minimum: (x, y) =>
-    jnp.sum(jnp.maximum(x, y).mul(2).sub(jnp.minimum(x, y).pow(2)).add(jnp.maximum(x, 0).mul(y))),
+  maximum_minimum: (x, y) => jnp.sum(jnp.maximum(x, y).mul(2).sub(jnp.minimum(x, y).pow(2)).add(jnp.maximum(x, 0).mul(y))),
 
   // c = concat([x, y*y], 1); s = stack([x, y], 0); t = reshape(stack([x, y], 2), (2, 6))
   // sum(sin(c)) + sum(prod(s, 0)) + sum(t * c)
@@ -119,9 +118,7 @@ const COMPOSITES: Record<string, Fn> = {
   // t = transpose(x, (2, 0, 1)); sum(sin(t) * reshape(y, (4, 1, 1))) + mean(matmul(t, transpose(x, (2, 1, 0))) ** 2)
   transpose3d_batched_matmul: (x, y) => {
     const t = jnp.transpose(x, [2, 0, 1]);
-    return jnp
-      .sum(jnp.sin(t).mul(jnp.reshape(y, [4, 1, 1])))
-      .add(jnp.mean(jnp.matmul(t, jnp.transpose(x, [2, 1, 0])).pow(2)));
+    return jnp.sum(jnp.sin(t).mul(jnp.reshape(y, [4, 1, 1]))).add(jnp.mean(jnp.matmul(t, jnp.transpose(x, [2, 1, 0])).pow(2)));
   },
 };
 

@@ -41,13 +41,7 @@ function isPlainObject(x: unknown): x is { [key: string]: unknown } {
 
 /** Is this fixture node an encoded array ({shape, dtype, data})? */
 export function isFixtureArray(x: unknown): x is FixtureArray {
-  return (
-    isPlainObject(x) &&
-    Array.isArray(x.shape) &&
-    typeof x.dtype === "string" &&
-    Array.isArray(x.data) &&
-    Object.keys(x).length === 3
-  );
+  return isPlainObject(x) && Array.isArray(x.shape) && typeof x.dtype === "string" && Array.isArray(x.data) && Object.keys(x).length === 3;
 }
 
 /** Is this a jaxts array (duck-typed: has shape and dataSync)? */
@@ -200,15 +194,8 @@ export function assertTreeClose(actual: unknown, expected: unknown, tol: Toleran
     return;
   }
   if (Array.isArray(expected)) {
-    assert.ok(
-      Array.isArray(actual),
-      `${label}: expected a JS array (tuple) of ${expected.length}, got ${describe(actual)}`,
-    );
-    assert.equal(
-      actual.length,
-      expected.length,
-      `${label}: tuple length ${actual.length} != expected ${expected.length}`,
-    );
+    assert.ok(Array.isArray(actual), `${label}: expected a JS array (tuple) of ${expected.length}, got ${describe(actual)}`);
+    assert.equal(actual.length, expected.length, `${label}: tuple length ${actual.length} != expected ${expected.length}`);
     expected.forEach((ex, i) => {
       assertTreeClose(actual[i], ex, tol, `${label}[${i}]`);
     });

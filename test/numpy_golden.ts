@@ -127,7 +127,12 @@ export function runGoldenCases(fixture: string, registry: Registry): void {
         const mapped = args.findIndex((_, i) => inAxes[i] !== null);
         const n = (args[mapped] as JArray).shape[inAxes[mapped]!]!;
         const slices = args.map((a, i) => (inAxes[i] === null ? null : unstack(a, { axis: inAxes[i]! })));
-        const per = Array.from({ length: n }, (_, k) => f(args.map((a, i) => slices[i]?.[k] ?? a), kw));
+        const per = Array.from({ length: n }, (_, k) =>
+          f(
+            args.map((a, i) => slices[i]?.[k] ?? a),
+            kw,
+          ),
+        );
         assertMatches(stackTree(per), c.out, tol, `stacked slices ${c.name}`);
         return;
       }

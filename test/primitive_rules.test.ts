@@ -602,7 +602,13 @@ const TABLE: Record<string, Case[]> = {
     { label: "[2,3]", params: { rtol: 1e-10 }, sample: (r) => [normal(r, [2, 3])] },
   ],
   fma: [{ label: "[2,3] x3", params: {}, sample: (r) => [normal(r, S23), normal(r, S23), normal(r, S23)] }],
-  random_poisson: [{ label: "keys [3,2], rates [3]", params: { dtype: "int32" }, sample: (r) => [ints(r, [3, 2], 0, 2 ** 32, "uint32"), f64(r, [3], 0.5, 20).astype("float32")] }],
+  random_poisson: [
+    {
+      label: "keys [3,2], rates [3]",
+      params: { dtype: "int32" },
+      sample: (r) => [ints(r, [3, 2], 0, 2 ** 32, "uint32"), f64(r, [3], 0.5, 20).astype("float32")],
+    },
+  ],
   random_gamma: [
     {
       label: "keys [3,2], shapes [3]",

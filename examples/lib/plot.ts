@@ -43,10 +43,7 @@ function dejavuFontFiles(): string[] {
  * Render `spec` to `${outBase}.svg` and `${outBase}.png` (2x zoom, white
  * background), creating the parent directory if needed.
  */
-export async function renderSpec(
-  spec: VegaLiteSpec,
-  outBase: string,
-): Promise<{ svgPath: string; pngPath: string }> {
+export async function renderSpec(spec: VegaLiteSpec, outBase: string): Promise<{ svgPath: string; pngPath: string }> {
   // The spec is built from untyped records; vega-lite validates it at compile time.
   const { spec: vgSpec } = compile(spec as unknown as TopLevelSpec);
   // renderer "none": no canvas or DOM is needed just to serialize SVG.
@@ -151,12 +148,7 @@ export function scatterWithLines(opts: {
 }
 
 /** Ordered paths through a 2-D plane, e.g. an optimizer's trajectory in parameter space. */
-export function pathChart(opts: {
-  title: string;
-  paths: Series[];
-  xTitle: string;
-  yTitle: string;
-}): VegaLiteSpec {
+export function pathChart(opts: { title: string; paths: Series[]; xTitle: string; yTitle: string }): VegaLiteSpec {
   return {
     $schema: SCHEMA,
     title: opts.title,

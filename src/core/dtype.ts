@@ -4,18 +4,7 @@
 // operand's dtype instead of widening it (`float32 array * 2` stays float32), exactly as
 // Python scalars do in JAX. Integer-valued JS numbers are weak ints, others weak floats.
 
-export type DType =
-  | "bool"
-  | "int8"
-  | "uint8"
-  | "int16"
-  | "uint16"
-  | "int32"
-  | "uint32"
-  | "float16"
-  | "bfloat16"
-  | "float32"
-  | "float64";
+export type DType = "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "float16" | "bfloat16" | "float32" | "float64";
 
 export const DTYPES: readonly DType[] = [
   "bool",
@@ -31,15 +20,7 @@ export const DTYPES: readonly DType[] = [
   "float64",
 ];
 
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int32Array
-  | Uint32Array
-  | Int16Array
-  | Uint16Array
-  | Int8Array
-  | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
 /** The typed array that stores each dtype. 16-bit floats are stored as raw bits. */
 export function typedArrayFor(dtype: DType, n: number): TypedArray {

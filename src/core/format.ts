@@ -20,7 +20,10 @@ function formatFloats(vals: number[], single: boolean): string[] {
   const absMax = Math.max(0, ...finite.map(Math.abs));
   const absMinNz = Math.min(Number.POSITIVE_INFINITY, ...finite.filter((v) => v !== 0).map(Math.abs));
   // numpy switches to scientific notation for large values or a large dynamic range
-  const sci = absMax >= 1e8 || (absMinNz < 1e-4 && absMinNz !== Number.POSITIVE_INFINITY) || (absMinNz !== Number.POSITIVE_INFINITY && absMax / absMinNz > 1e3 && absMinNz < 1e-4);
+  const sci =
+    absMax >= 1e8 ||
+    (absMinNz < 1e-4 && absMinNz !== Number.POSITIVE_INFINITY) ||
+    (absMinNz !== Number.POSITIVE_INFINITY && absMax / absMinNz > 1e3 && absMinNz < 1e-4);
   if (sci) {
     const digits = Math.max(
       0,

@@ -171,7 +171,9 @@ export function broadcastPrefix(prefix: unknown, full: unknown, what: string): u
         return;
       }
     }
-    throw new Error(`${what}: the spec at ${path || "the top"} (${JSON.stringify(p)}) is not a tree prefix of the argument structure ${fdef}.`);
+    throw new Error(
+      `${what}: the spec at ${path || "the top"} (${JSON.stringify(p)}) is not a tree prefix of the argument structure ${fdef}.`,
+    );
   };
   rec(prefix, structure(full), "");
   return out;

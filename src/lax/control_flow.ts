@@ -58,7 +58,9 @@ function checkSameOutputs(op: string, a: Traced, b: Traced, what: string): void 
   x.forEach((v, i) => {
     const w = y[i]!;
     if (v.dtype !== w.dtype || fmtShape(v.shape) !== fmtShape(w.shape)) {
-      throw new TypeError(`${op}: ${what} must return the same types; output leaf ${i} is ${v.dtype}${fmtShape(v.shape)} in one and ${w.dtype}${fmtShape(w.shape)} in the other.`);
+      throw new TypeError(
+        `${op}: ${what} must return the same types; output leaf ${i} is ${v.dtype}${fmtShape(v.shape)} in one and ${w.dtype}${fmtShape(w.shape)} in the other.`,
+      );
     }
   });
 }
@@ -73,7 +75,15 @@ export function switch_(index: unknown, branches: readonly Fn[], ...operands: un
     const i = Math.min(Math.max(Number(idx.item()), 0), branches.length - 1);
     return branches[i]!(...operands);
   }
-  const traced = branches.map((b) => traceFn("switch", b, inDef, leaves.map((l) => l.aval), (t) => t as unknown[]));
+  const traced = branches.map((b) =>
+    traceFn(
+      "switch",
+      b,
+      inDef,
+      leaves.map((l) => l.aval),
+      (t) => t as unknown[],
+    ),
+  );
   for (const t of traced.slice(1)) checkSameOutputs("switch", traced[0]!, t, "all branches");
   const { consts, jaxprs } = withCommonConsts(traced.map((t) => t.jaxpr));
   const outs = bind(condP, [idx, ...consts, ...leaves], { branches: jaxprs });
@@ -83,7 +93,8 @@ export function switch_(index: unknown, branches: readonly Fn[], ...operands: un
 /** cond(pred, trueFun, falseFun, ...operands). */
 export function cond(pred: unknown, trueFun: Fn, falseFun: Fn, ...operands: unknown[]): any {
   const p = asJax(pred as boolean, "cond");
-  if (p.ndim !== 0) throw new TypeError(`cond: the predicate must be a scalar, got shape ${fmtShape(p.shape)}; use jnp.where for elementwise selection.`);
+  if (p.ndim !== 0)
+    throw new TypeError(`cond: the predicate must be a scalar, got shape ${fmtShape(p.shape)}; use jnp.where for elementwise selection.`);
   return switch_(convertElementType(p, "int32"), [falseFun, trueFun], ...operands);
 }
 
@@ -126,7 +137,9 @@ function coerceCarry(op: string, j: ClosedJaxpr, carryAvals: ShapedArray[]): Clo
   const needs = carryAvals.some((a, i) => {
     const o = outs[i]!;
     if (fmtShape(o.shape) !== fmtShape(a.shape)) {
-      throw new TypeError(`${op}: the body returns carry leaf ${i} with shape ${fmtShape(o.shape)}, but the carry has shape ${fmtShape(a.shape)}.`);
+      throw new TypeError(
+        `${op}: the body returns carry leaf ${i} with shape ${fmtShape(o.shape)}, but the carry has shape ${fmtShape(a.shape)}.`,
+      );
     }
     return o.dtype !== a.dtype || o.weakType !== a.weakType;
   });
@@ -191,7 +204,12 @@ export function scan(f: Fn, init: unknown, xs: unknown = null, opts: ScanOpts = 
  * foriLoop(lower, upper, body, init): body(i, val) -> val. With JS-number bounds it is a
  * scan (reverse-differentiable); with traced bounds a whileLoop (forward mode only).
  */
-export function foriLoop(lower: number | JaxArray, upper: number | JaxArray, bodyFun: (i: JaxArray, val: any) => any, initVal: unknown): any {
+export function foriLoop(
+  lower: number | JaxArray,
+  upper: number | JaxArray,
+  bodyFun: (i: JaxArray, val: any) => any,
+  initVal: unknown,
+): any {
   if (typeof lower === "number" && typeof upper === "number") {
     const n = Math.max(0, upper - lower);
     const [[, val]] = scan(
@@ -217,4 +235,3 @@ export function map(f: Fn, xs: unknown): any {
   const [, ys] = scan((c: null, x: unknown) => [c, f(x)], null, xs);
   return ys;
 }
-

@@ -55,7 +55,16 @@ export { type ConvDimensionNumbers, type ConvOpts, convGeneralDilated, type Padd
 export { associativeScan } from "./associative_scan.js";
 export * as linalg from "./linalg.js";
 export { digamma, erf, erfc, erfInv, lgamma, nextafter, polygamma } from "../primitives/special.js";
-export { gather, scatter, scatterAdd, scatterMul, scatterMin, scatterMax, type GatherMode, type ScatterMode } from "../primitives/gather_scatter.js";
+export {
+  gather,
+  scatter,
+  scatterAdd,
+  scatterMul,
+  scatterMin,
+  scatterMax,
+  type GatherMode,
+  type ScatterMode,
+} from "../primitives/gather_scatter.js";
 export { dynamicSlice, dynamicUpdateSlice } from "../primitives/dynamic_slice.js";
 export { sort, sortKeyVal, topK } from "../primitives/sort.js";
 export { cumsum, cumprod, cummax, cummin } from "../primitives/cumulative.js";

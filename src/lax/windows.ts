@@ -12,7 +12,12 @@ import { windowPatches } from "../primitives/window_patches.js";
 export type Padding = "SAME" | "VALID" | "SAME_LOWER" | readonly (readonly [number, number])[];
 
 /** JAX's padtype_to_pads: explicit (lo, hi) pairs for SAME/VALID given the (dilated) window. */
-export function padtypeToPads(inShape: readonly number[], window: readonly number[], strides: readonly number[], padding: Padding): [number, number][] {
+export function padtypeToPads(
+  inShape: readonly number[],
+  window: readonly number[],
+  strides: readonly number[],
+  padding: Padding,
+): [number, number][] {
   if (typeof padding !== "string") return padding.map(([lo, hi]) => [lo, hi]);
   if (padding === "VALID") return inShape.map(() => [0, 0]);
   return inShape.map((n, d) => {
@@ -47,7 +52,14 @@ export function reduceWindow(
   if (windowDimensions.length !== nd || windowStrides.length !== nd) {
     throw new Error(`reduceWindow: windowDimensions and windowStrides need ${nd} entries for an operand of shape ${fmtShape(x.shape)}.`);
   }
-  const kind = computation === "sum" || computation === add ? "sum" : computation === "max" || computation === max ? "max" : computation === "min" || computation === min ? "min" : null;
+  const kind =
+    computation === "sum" || computation === add
+      ? "sum"
+      : computation === "max" || computation === max
+        ? "max"
+        : computation === "min" || computation === min
+          ? "min"
+          : null;
   if (kind === null) throw new Error("reduceWindow: computation must be lax.add, lax.max or lax.min (or 'sum', 'max', 'min').");
   const baseDil = opts.baseDilation ?? x.shape.map(() => 1);
   const winDil = opts.windowDilation ?? x.shape.map(() => 1);
@@ -95,12 +107,20 @@ function specPerm(spec: string, batch: string, feature: string, op: string, nd: 
  * lax.convGeneralDilated(lhs, rhs, windowStrides, padding, {lhsDilation, rhsDilation,
  * dimensionNumbers, featureGroupCount}). Default layouts: lhs NC…, rhs OI…, out NC….
  */
-export function convGeneralDilated(lhs: JaxArray, rhs: JaxArray, windowStrides: readonly number[], padding: Padding, opts: ConvOpts = {}): JaxArray {
+export function convGeneralDilated(
+  lhs: JaxArray,
+  rhs: JaxArray,
+  windowStrides: readonly number[],
+  padding: Padding,
+  opts: ConvOpts = {},
+): JaxArray {
   const op = "convGeneralDilated";
   const nd = lhs.ndim;
   const ns = nd - 2;
-  if (rhs.ndim !== nd || ns < 0) throw new Error(`${op}: lhs ${fmtShape(lhs.shape)} and rhs ${fmtShape(rhs.shape)} must have the same rank ≥ 2.`);
-  if (lhs.dtype !== rhs.dtype) throw new TypeError(`${op}: operand dtypes differ (${lhs.dtype} and ${rhs.dtype}); cast one with .astype().`);
+  if (rhs.ndim !== nd || ns < 0)
+    throw new Error(`${op}: lhs ${fmtShape(lhs.shape)} and rhs ${fmtShape(rhs.shape)} must have the same rank ≥ 2.`);
+  if (lhs.dtype !== rhs.dtype)
+    throw new TypeError(`${op}: operand dtypes differ (${lhs.dtype} and ${rhs.dtype}); cast one with .astype().`);
   if ((opts.batchGroupCount ?? 1) !== 1) throw new Error(`${op}: batchGroupCount > 1 is not supported.`);
   const dn = opts.dimensionNumbers;
   const [ls, rs, os] = dn === undefined ? [null, null, null] : Array.isArray(dn) ? dn : [dn.lhs, dn.rhs, dn.out];
@@ -113,7 +133,9 @@ export function convGeneralDilated(lhs: JaxArray, rhs: JaxArray, windowStrides: 
   const [O, I] = [w.shape[0]!, w.shape[1]!];
   const G = opts.featureGroupCount ?? 1;
   if (C !== I * G || O % G !== 0) {
-    throw new Error(`${op}: lhs has ${C} features and rhs expects ${I} per group with featureGroupCount ${G} (and ${O} outputs must divide by it).`);
+    throw new Error(
+      `${op}: lhs has ${C} features and rhs expects ${I} per group with featureGroupCount ${G} (and ${O} outputs must divide by it).`,
+    );
   }
   const lhsDil = opts.lhsDilation ?? new Array(ns).fill(1);
   const rhsDil = opts.rhsDilation ?? new Array(ns).fill(1);
@@ -142,4 +164,3 @@ export function convGeneralDilated(lhs: JaxArray, rhs: JaxArray, windowStrides: 
   });
   return transpose(y, inv);
 }
-

@@ -105,7 +105,11 @@ export function broadcastTo(x: JaxArray, shape: readonly number[], op = "broadca
     throw new Error(`${op}: cannot broadcast shape ${fmtShape(x.shape)} to ${fmtShape(shape)}.`);
   }
   const lead = shape.length - x.ndim;
-  return broadcastInDim(x, shape, x.shape.map((_, i) => i + lead));
+  return broadcastInDim(
+    x,
+    shape,
+    x.shape.map((_, i) => i + lead),
+  );
 }
 
 /** jnp's implicit promotion: common dtype (JAX lattice) and common (numpy-broadcast) shape. */

@@ -29,7 +29,11 @@ export function full(shape: readonly number[] | number, value: ArrayLike, opts: 
   if (dt) v = castTo(v, dt);
   if (v.ndim === 0) return broadcastInDim(v, s, []);
   const lead = s.length - v.ndim;
-  return broadcastInDim(v, s, v.shape.map((_, i) => i + lead));
+  return broadcastInDim(
+    v,
+    s,
+    v.shape.map((_, i) => i + lead),
+  );
 }
 export function zeros(shape: readonly number[] | number, opts: DTypeOpt = {}): JaxArray {
   return full(shape, 0, { dtype: opts.dtype ?? "float32" });

@@ -47,10 +47,12 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): JaxA
 
 export function squeeze(x: ArrayLike, axis?: Axis): JaxArray {
   const a = asJax(x, "squeeze");
-  const axes =
-    axis === undefined || axis === null ? a.shape.flatMap((n, d) => (n === 1 ? [d] : [])) : normAxes("squeeze", axis, a.ndim);
+  const axes = axis === undefined || axis === null ? a.shape.flatMap((n, d) => (n === 1 ? [d] : [])) : normAxes("squeeze", axis, a.ndim);
   for (const d of axes) {
-    if (a.shape[d] !== 1) throw new Error(`squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${d} of shape ${fmtShape(a.shape)}).`);
+    if (a.shape[d] !== 1)
+      throw new Error(
+        `squeeze: cannot select an axis to squeeze out which has size not equal to one (axis ${d} of shape ${fmtShape(a.shape)}).`,
+      );
   }
   return S.reshape(
     a,

@@ -16,7 +16,10 @@ function promotePair(op: string, x: ArrayLike, y: ArrayLike): [JaxArray, JaxArra
 
 export function matmul(x: ArrayLike, y: ArrayLike): JaxArray {
   let [a, b] = promotePair("matmul", x, y);
-  if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: operands must be at least 1-D; got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}. Use multiply for scalars.`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new Error(
+      `matmul: operands must be at least 1-D; got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}. Use multiply for scalars.`,
+    );
   const aVec = a.ndim === 1;
   const bVec = b.ndim === 1;
   if (aVec) a = reshape(a, [1, a.shape[0]!]);
@@ -51,7 +54,9 @@ export function dot(x: ArrayLike, y: ArrayLike): JaxArray {
   const ca = a.ndim - 1;
   const cb = b.ndim === 1 ? 0 : b.ndim - 2;
   if (a.shape[ca] !== b.shape[cb]) {
-    throw new Error(`dot: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned: ${a.shape[ca]} (axis ${ca}) != ${b.shape[cb]} (axis ${cb}).`);
+    throw new Error(
+      `dot: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned: ${a.shape[ca]} (axis ${ca}) != ${b.shape[cb]} (axis ${cb}).`,
+    );
   }
   return dotGeneral(a, b, { lhsContracting: [ca], rhsContracting: [cb], lhsBatch: [], rhsBatch: [] });
 }

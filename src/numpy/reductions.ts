@@ -73,7 +73,12 @@ function argExtreme(name: "argmax" | "argmin", f: (x: JaxArray, axis: number) =>
     if (axis === undefined || axis === null) {
       const flat = reshape(a, [a.size]);
       const r = f(flat, 0);
-      return opts.keepdims ? reshape(r, a.shape.map(() => 1)) : r;
+      return opts.keepdims
+        ? reshape(
+            r,
+            a.shape.map(() => 1),
+          )
+        : r;
     }
     const ax = normAxis(name, axis, a.ndim);
     if (isUnsigned(a.dtype)) a = castTo(a, "float64");

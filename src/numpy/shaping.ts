@@ -312,7 +312,18 @@ export function rot90(m: ArrayLike, k = 1, opts: { axes?: readonly [number, numb
 // ---------------------------------------------------------------------------
 // padding
 
-export type PadMode = "constant" | "edge" | "wrap" | "reflect" | "symmetric" | "linear_ramp" | "maximum" | "minimum" | "mean" | "median" | "empty";
+export type PadMode =
+  | "constant"
+  | "edge"
+  | "wrap"
+  | "reflect"
+  | "symmetric"
+  | "linear_ramp"
+  | "maximum"
+  | "minimum"
+  | "mean"
+  | "median"
+  | "empty";
 type PairSpec<T> = T | readonly T[] | readonly (readonly T[])[];
 export interface PadOpts {
   mode?: PadMode;

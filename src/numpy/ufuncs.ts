@@ -11,11 +11,16 @@ import { divmod } from "./math.js";
 type Binary = (x: ArrayLike, y: ArrayLike) => JaxArray;
 type Unary = (x: ArrayLike) => JaxArray;
 
-const binary = (name: string, f: (a: JaxArray, b: JaxArray) => JaxArray): Binary => (x, y) => {
-  const [a, b] = promoteArgs(name, [x, y], { keepScalars: true }) as [JaxArray, JaxArray];
-  return f(a, b);
-};
-const unaryFloat = (name: string, f: (a: JaxArray) => JaxArray): Unary => (x) => f(promoteInexact(name, x));
+const binary =
+  (name: string, f: (a: JaxArray, b: JaxArray) => JaxArray): Binary =>
+  (x, y) => {
+    const [a, b] = promoteArgs(name, [x, y], { keepScalars: true }) as [JaxArray, JaxArray];
+    return f(a, b);
+  };
+const unaryFloat =
+  (name: string, f: (a: JaxArray) => JaxArray): Unary =>
+  (x) =>
+    f(promoteInexact(name, x));
 
 export const add = binary("add", lax.add);
 export const subtract = binary("subtract", (a, b) => {
@@ -108,9 +113,12 @@ const toBool = (x: ArrayLike) => {
   const a = asJax(x);
   return a.dtype === "bool" ? a : lax.ne(a, fullLike(a.aval, 0));
 };
-export const logicalAnd = (x: ArrayLike, y: ArrayLike): JaxArray => lax.and(...(promoteArgs("logicalAnd", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
-export const logicalOr = (x: ArrayLike, y: ArrayLike): JaxArray => lax.or(...(promoteArgs("logicalOr", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
-export const logicalXor = (x: ArrayLike, y: ArrayLike): JaxArray => lax.xor(...(promoteArgs("logicalXor", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
+export const logicalAnd = (x: ArrayLike, y: ArrayLike): JaxArray =>
+  lax.and(...(promoteArgs("logicalAnd", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
+export const logicalOr = (x: ArrayLike, y: ArrayLike): JaxArray =>
+  lax.or(...(promoteArgs("logicalOr", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
+export const logicalXor = (x: ArrayLike, y: ArrayLike): JaxArray =>
+  lax.xor(...(promoteArgs("logicalXor", [toBool(x), toBool(y)]) as [JaxArray, JaxArray]));
 export const logicalNot = (x: ArrayLike): JaxArray => lax.not(toBool(x));
 
 /**

@@ -35,7 +35,8 @@ interface CondParams {
 export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
   name: "cond",
   abstractEval([index, ...ops], { branches }) {
-    if (index!.dtype !== "int32" || index!.ndim !== 0) throw new TypeError(`cond: the branch index must be an int32 scalar, got ${index!.dtype}${fmtShape(index!.shape)}.`);
+    if (index!.dtype !== "int32" || index!.ndim !== 0)
+      throw new TypeError(`cond: the branch index must be an int32 scalar, got ${index!.dtype}${fmtShape(index!.shape)}.`);
     const outs0 = branches[0]!.jaxpr.outAvals;
     for (const b of branches) {
       const ins = inAvalsOf(b);
@@ -47,7 +48,14 @@ export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
         throw new TypeError(`cond: branches must return the same types; got ${descr(outs0)} and ${descr(outs)}.`);
       }
     }
-    return outs0.map((a, i) => new ShapedArray(a.shape, a.dtype, branches.every((b) => b.jaxpr.outAvals[i]!.weakType)));
+    return outs0.map(
+      (a, i) =>
+        new ShapedArray(
+          a.shape,
+          a.dtype,
+          branches.every((b) => b.jaxpr.outAvals[i]!.weakType),
+        ),
+    );
   },
   impl([index, ...ops], { branches }) {
     const i = Math.min(Math.max(Number(index!.item()), 0), branches.length - 1);
@@ -80,14 +88,22 @@ export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
     if (idim !== null) {
       // A batched predicate: evaluate every branch for every example, then select.
       const outsPer = branches.map((b) => {
-        const { jaxpr } = batchJaxpr(b, size, batched, b.jaxpr.outs.map(() => true));
+        const { jaxpr } = batchJaxpr(
+          b,
+          size,
+          batched,
+          b.jaxpr.outs.map(() => true),
+        );
         return callClosed(jaxpr, moved);
       });
       const idx = moveBatchAxis(size, idim!, 0, index!);
       const clamped = max(min(idx, broadcastInDim(scalarInt(branches.length - 1), [size], [])), broadcastInDim(scalarInt(0), [size], []));
       const outs = outsPer[0]!.map((o, j) => {
         const which = broadcastInDim(clamped, o.shape, [0]);
-        return selectN(which, outsPer.map((p) => p[j]!));
+        return selectN(
+          which,
+          outsPer.map((p) => p[j]!),
+        );
       });
       return [outs, outs.map(() => 0)];
     }
@@ -112,14 +128,11 @@ export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
     const nKnownOut = outUk.filter((u) => !u).length;
     // every known branch returns the residuals of all branches (zeros for the others')
     const knownBranches = pes.map((p, b) =>
-      jaxprOf(
-        (xs) => {
-          const outs = callClosed(p.known, xs);
-          const res = resAvals.flatMap((avals, j) => (j === b ? outs.slice(nKnownOut) : avals.map(zeroOf)));
-          return [...outs.slice(0, nKnownOut), ...res];
-        },
-        inAvalsOf(p.known),
-      ),
+      jaxprOf((xs) => {
+        const outs = callClosed(p.known, xs);
+        const res = resAvals.flatMap((avals, j) => (j === b ? outs.slice(nKnownOut) : avals.map(zeroOf)));
+        return [...outs.slice(0, nKnownOut), ...res];
+      }, inAvalsOf(p.known)),
     );
     const allRes = resAvals.flat();
     const knownIns = ops.filter((_, i) => !unknowns[i]).map((t) => trace.knownValue(t)!);
@@ -129,7 +142,10 @@ export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
     const unknownBranches = pes.map((p, b) => {
       const start = offset;
       offset += resAvals[b]!.length;
-      return jaxprOf((xs) => callClosed(p.unknown, [...xs.slice(start, start + p.numRes), ...xs.slice(allRes.length)]), [...allRes, ...unkInAvals]);
+      return jaxprOf(
+        (xs) => callClosed(p.unknown, [...xs.slice(start, start + p.numRes), ...xs.slice(allRes.length)]),
+        [...allRes, ...unkInAvals],
+      );
     });
     const resTracers = knownOuts.slice(nKnownOut).map((r) => trace.pure(r) as PartialEvalTracer);
     const staged = trace.stage(condP, [index!, ...resTracers, ...ops.filter((_, i) => unknowns[i])], { branches: unknownBranches });
@@ -202,7 +218,8 @@ export const scanP: Primitive<ScanParams> = definePrimitive<ScanParams>({
   jvp(primals, tangents, p) {
     const [consts, carry, xs] = splitScan(primals, p);
     const [ct, kt, xt] = splitScan(tangents, p);
-    const tan = (vals: JaxArray[], ts: Tangent[]) => vals.flatMap((v, i) => (hasTangent(v.aval) ? [instantiate(ts[i] ?? new Zero(v.aval))] : []));
+    const tan = (vals: JaxArray[], ts: Tangent[]) =>
+      vals.flatMap((v, i) => (hasTangent(v.aval) ? [instantiate(ts[i] ?? new Zero(v.aval))] : []));
     const cT = tan(consts, ct);
     const kT = tan(carry, kt);
     const xT = tan(xs, xt);
@@ -299,7 +316,8 @@ export const scanP: Primitive<ScanParams> = definePrimitive<ScanParams>({
     return [
       ...consts.map((c) => (c instanceof UndefPrimal ? ctConsts[ci++]! : null)),
       ...carry.map((c, i) => (c instanceof UndefPrimal ? ctInit[i]! : null)),
-      ...xs.map((x) => (x instanceof UndefPrimal ? ctXs[xi++]! : null))];
+      ...xs.map((x) => (x instanceof UndefPrimal ? ctXs[xi++]! : null)),
+    ];
   },
   batch(size, args, dims, p) {
     const [cd, kd, xd] = splitScan(dims, p);
@@ -380,10 +398,7 @@ export const scanP: Primitive<ScanParams> = definePrimitive<ScanParams>({
     let b = 0;
     let c = 0;
     let d = 0;
-    return [
-      ...kU.map((u) => (u ? sCarry[a++]! : trace.pure(kCarryOut[b++]!))),
-      ...yU.map((u) => (u ? sYs[c++]! : trace.pure(kYs[d++]!))),
-    ];
+    return [...kU.map((u) => (u ? sCarry[a++]! : trace.pure(kCarryOut[b++]!))), ...yU.map((u) => (u ? sYs[c++]! : trace.pure(kYs[d++]!)))];
   },
   printParams: (p) => `[length=${p.length} num_carry=${p.numCarry} num_consts=${p.numConsts} reverse=${p.reverse ? "True" : "False"}]`,
 });
@@ -522,4 +537,3 @@ export const whileP: Primitive<WhileParams> = definePrimitive<WhileParams>({
   },
   printParams: (p) => `[cond_nconsts=${p.condNumConsts} body_nconsts=${p.bodyNumConsts}]`,
 });
-

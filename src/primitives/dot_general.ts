@@ -113,7 +113,12 @@ export const dotGeneralP = definePrimitive<DotParams>({
     if (l instanceof UndefPrimal) {
       return [convertBack(transposeLhs(c, l.aval, r as JaxArray, dims, pref, false), l.aval), null];
     }
-    const swapped: DotDims = { lhsContracting: dims.rhsContracting, rhsContracting: dims.lhsContracting, lhsBatch: dims.rhsBatch, rhsBatch: dims.lhsBatch };
+    const swapped: DotDims = {
+      lhsContracting: dims.rhsContracting,
+      rhsContracting: dims.lhsContracting,
+      lhsBatch: dims.rhsBatch,
+      rhsBatch: dims.lhsBatch,
+    };
     const ra = (r as UndefPrimal).aval;
     return [null, convertBack(transposeLhs(c, ra, l as JaxArray, swapped, pref, true), ra)];
   },
@@ -143,5 +148,3 @@ function convertBack(x: JaxArray, aval: ShapedArray): JaxArray {
 export function dotGeneral(lhs: JaxArray, rhs: JaxArray, dims: DotDims, preferredElementType: DType | null = null): JaxArray {
   return bind1(dotGeneralP, [lhs, rhs], { dims, preferredElementType });
 }
-
-

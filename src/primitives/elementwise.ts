@@ -36,7 +36,11 @@ function checkSame(name: string, avals: ShapedArray[], scalarsBroadcast = true):
       );
     }
   }
-  return new ShapedArray(shape ?? [], a.dtype, avals.every((x) => x.weakType));
+  return new ShapedArray(
+    shape ?? [],
+    a.dtype,
+    avals.every((x) => x.weakType),
+  );
 }
 
 /** Sums a cotangent down to a rank-0 operand that was broadcast in the forward pass. */
@@ -91,17 +95,17 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
       // the tangent of a broadcast scalar operand broadcasts to the output
       return [[out], [t instanceof Zero || shapeEq(t.shape, out.shape) ? t : broadcastInDim(t, out.shape, [])]];
     },
-    transpose: spec.transpose
-      ? (cts, args) =>
-          spec.transpose!(instantiate(cts[0]!), args).map((c, i) => unbroadcast(c, args[i]!))
-      : null,
+    transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args).map((c, i) => unbroadcast(c, args[i]!)) : null,
     batch: batchElementwise((args) => bind(prim, args, {})),
     scalar: kernel,
   });
   return prim;
 }
 
-const same = (f: Scalar): Kernel => () => f;
+const same =
+  (f: Scalar): Kernel =>
+  () =>
+    f;
 const floatOnly = (d: DType) => isFloat(d);
 const zeroJvp = (_p: JaxArray[], _t: Tangent[], out: JaxArray): Tangent => new Zero(out.aval);
 
@@ -109,12 +113,24 @@ const zeroJvp = (_p: JaxArray[], _t: Tangent[], out: JaxArray): Tangent => new Z
 export const negP = elementwiseOp({
   name: "neg",
   arity: 1,
-  kernel: (d) => (isUnsigned(d) ? (x) => (-x) >>> 0 : (x) => -x),
+  kernel: (d) => (isUnsigned(d) ? (x) => -x >>> 0 : (x) => -x),
   jvp: (_, [t]) => negTangent(t!),
   transpose: (ct) => [neg(ct)],
 });
-export const sinP = elementwiseOp({ name: "sin", arity: 1, kernel: same(Math.sin), accepts: floatOnly, jvp: ([x], [t]) => scaleTangent(t!, cos(x!)) });
-export const cosP = elementwiseOp({ name: "cos", arity: 1, kernel: same(Math.cos), accepts: floatOnly, jvp: ([x], [t]) => scaleTangent(t!, neg(sin(x!))) });
+export const sinP = elementwiseOp({
+  name: "sin",
+  arity: 1,
+  kernel: same(Math.sin),
+  accepts: floatOnly,
+  jvp: ([x], [t]) => scaleTangent(t!, cos(x!)),
+});
+export const cosP = elementwiseOp({
+  name: "cos",
+  arity: 1,
+  kernel: same(Math.cos),
+  accepts: floatOnly,
+  jvp: ([x], [t]) => scaleTangent(t!, neg(sin(x!))),
+});
 export const tanP = elementwiseOp({
   name: "tan",
   arity: 1,
@@ -129,8 +145,20 @@ export const tanhP = elementwiseOp({
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, sub(fullLike(y.aval, 1), mul(y, y))),
 });
-export const expP = elementwiseOp({ name: "exp", arity: 1, kernel: same(Math.exp), accepts: floatOnly, jvp: (_, [t], y) => scaleTangent(t!, y) });
-export const logP = elementwiseOp({ name: "log", arity: 1, kernel: same(Math.log), accepts: floatOnly, jvp: ([x], [t]) => divTangent(t!, x!) });
+export const expP = elementwiseOp({
+  name: "exp",
+  arity: 1,
+  kernel: same(Math.exp),
+  accepts: floatOnly,
+  jvp: (_, [t], y) => scaleTangent(t!, y),
+});
+export const logP = elementwiseOp({
+  name: "log",
+  arity: 1,
+  kernel: same(Math.log),
+  accepts: floatOnly,
+  jvp: ([x], [t]) => divTangent(t!, x!),
+});
 export const log1pP = elementwiseOp({
   name: "log1p",
   arity: 1,
@@ -235,10 +263,7 @@ export const mulP = elementwiseOp({
 export const divP = elementwiseOp({
   name: "div",
   arity: 2,
-  kernel: (d) =>
-    isInteger(d)
-      ? (x, y) => (y === 0 ? (isUnsigned(d) ? 0xffffffff : -1) : Math.trunc(x / y))
-      : (x, y) => x / y,
+  kernel: (d) => (isInteger(d) ? (x, y) => (y === 0 ? (isUnsigned(d) ? 0xffffffff : -1) : Math.trunc(x / y)) : (x, y) => x / y),
   jvp: ([, y], [a, b], out) => addTangents(divTangent(a!, y!), negTangent(scaleTangent(b!, div(out, y!)))),
   transpose: (ct, [x, y]) => {
     if (isUndef(y)) throw new Error("div: cannot transpose with respect to the divisor");
@@ -392,7 +417,10 @@ export const selectNP = definePrimitive<Record<string, never>>({
     return [selectAval(which!, cases)];
   },
   impl([which, ...cases]) {
-    const aval = selectAval(which!.aval, cases.map((c) => c.aval));
+    const aval = selectAval(
+      which!.aval,
+      cases.map((c) => c.aval),
+    );
     return [elementwise(cases.length === 2 ? select2 : selectMany, [which!, ...cases], aval)];
   },
   scalar: () => selectMany,
@@ -408,7 +436,17 @@ export const selectNP = definePrimitive<Record<string, never>>({
     const zero = fullLike(c.aval, 0);
     return [
       null,
-      ...cases.map((x, i) => (isUndef(x) ? unbroadcast(selectN(which! as JaxArray, cases.map((_, j) => (j === i ? c : zero))), x) : null)),
+      ...cases.map((x, i) =>
+        isUndef(x)
+          ? unbroadcast(
+              selectN(
+                which! as JaxArray,
+                cases.map((_, j) => (j === i ? c : zero)),
+              ),
+              x,
+            )
+          : null,
+      ),
     ];
   },
   batch: batchElementwise((args) => [selectN(args[0]!, args.slice(1))]),
@@ -461,7 +499,10 @@ export const stopGradientP = definePrimitive<Record<string, never>>({
 });
 
 // ---- binders: the lax-level functions (equal shapes and dtypes required) ----
-const b1 = (p: Primitive) => (...xs: JaxArray[]) => bind1(p, xs, {});
+const b1 =
+  (p: Primitive) =>
+  (...xs: JaxArray[]) =>
+    bind1(p, xs, {});
 export const neg = b1(negP);
 export const sin = b1(sinP);
 export const cos = b1(cosP);

@@ -16,7 +16,8 @@ interface AxesParams {
 
 function reducedAval(op: string, x: ShapedArray, axes: readonly number[], dtype = x.dtype): ShapedArray {
   for (const a of axes) {
-    if (!Number.isInteger(a) || a < 0 || a >= x.ndim) throw new RangeError(`${op}: axis ${a} is out of bounds for shape ${fmtShape(x.shape)}.`);
+    if (!Number.isInteger(a) || a < 0 || a >= x.ndim)
+      throw new RangeError(`${op}: axis ${a} is out of bounds for shape ${fmtShape(x.shape)}.`);
   }
   return new ShapedArray(
     x.shape.filter((_, d) => !axes.includes(d)),
@@ -63,8 +64,18 @@ function chooserJvp(self: () => Primitive<AxesParams>): Primitive<AxesParams>["j
     return [[ans], [div(reduceSum(mul(instantiate(t!), hits), axes), counts)]];
   };
 }
-export const reduceMaxP: Primitive<AxesParams> = reduction("reduce_max", "max", chooserJvp(() => reduceMaxP), null);
-export const reduceMinP: Primitive<AxesParams> = reduction("reduce_min", "min", chooserJvp(() => reduceMinP), null);
+export const reduceMaxP: Primitive<AxesParams> = reduction(
+  "reduce_max",
+  "max",
+  chooserJvp(() => reduceMaxP),
+  null,
+);
+export const reduceMinP: Primitive<AxesParams> = reduction(
+  "reduce_min",
+  "min",
+  chooserJvp(() => reduceMinP),
+  null,
+);
 
 export const reduceProdP: Primitive<AxesParams> = reduction(
   "reduce_prod",
@@ -93,7 +104,9 @@ function prodTreeTangent(x: JaxArray, t: JaxArray, axes: readonly number[]): Jax
     const m1 = Math.ceil(m / 2);
     // an odd count pairs the last element with 1 (tangent 0)
     const pad1 = (a: JaxArray, v: number) =>
-      m - m1 === m1 ? a : pad(a, fullLike(new ShapedArray([], a.dtype, a.weakType), v), [[0, 1, 0], ...keptShape.map(() => [0, 0, 0] as const)]);
+      m - m1 === m1
+        ? a
+        : pad(a, fullLike(new ShapedArray([], a.dtype, a.weakType), v), [[0, 1, 0], ...keptShape.map(() => [0, 0, 0] as const)]);
     const [p1, p2] = [half(p, 0, m1), pad1(half(p, m1, m), 1)];
     const [d1, d2] = [half(dp, 0, m1), pad1(half(dp, m1, m), 0)];
     dp = add(mul(d1, p2), mul(p1, d2));
@@ -129,8 +142,10 @@ export const argmaxP = argReduction("argmax", true);
 export const argminP = argReduction("argmin", false);
 
 // ---- binders ----
-const reducer = (p: Primitive<AxesParams>) => (x: JaxArray, axes: readonly number[]): JaxArray =>
-  axes.length === 0 ? x : bind1(p, [x], { axes: [...axes].sort((a, b) => a - b) });
+const reducer =
+  (p: Primitive<AxesParams>) =>
+  (x: JaxArray, axes: readonly number[]): JaxArray =>
+    axes.length === 0 ? x : bind1(p, [x], { axes: [...axes].sort((a, b) => a - b) });
 export const reduceSum = reducer(reduceSumP);
 export const reduceMax = reducer(reduceMaxP);
 export const reduceMin = reducer(reduceMinP);

@@ -45,7 +45,10 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     const sumDims = [...Array(shape.length).keys()].filter((d) => !dims.includes(d));
     // dims where the operand had size 1 but the output did not were broadcast too
     const expanded = dims.filter((d, i) => a.shape[i] === 1 && shape[d] !== 1);
-    const summed = reduceSum(c, [...sumDims, ...expanded].sort((p, q) => p - q));
+    const summed = reduceSum(
+      c,
+      [...sumDims, ...expanded].sort((p, q) => p - q),
+    );
     return [reshape(summed, a.shape)];
   },
   batch(size, [x], [bd], { shape, broadcastDimensions: dims }) {
@@ -80,7 +83,11 @@ function transposeAval(x: ShapedArray, permutation: readonly number[]): ShapedAr
   if (permutation.length !== x.ndim || !sorted.every((p, i) => p === i)) {
     throw new Error(`transpose: ${fmtShape(permutation)} is not a permutation of the axes of an array of shape ${fmtShape(x.shape)}.`);
   }
-  return new ShapedArray(permutation.map((p) => x.shape[p]!), x.dtype, x.weakType);
+  return new ShapedArray(
+    permutation.map((p) => x.shape[p]!),
+    x.dtype,
+    x.weakType,
+  );
 }
 export const transposeP = definePrimitive<{ permutation: readonly number[] }>({
   name: "transpose",
@@ -106,7 +113,9 @@ interface SliceParams {
 }
 function sliceShape(x: ShapedArray, p: SliceParams): number[] {
   if (p.startIndices.length !== x.ndim || p.limitIndices.length !== x.ndim) {
-    throw new Error(`slice: start ${fmtShape(p.startIndices)} and limit ${fmtShape(p.limitIndices)} must have one entry per axis of ${fmtShape(x.shape)}.`);
+    throw new Error(
+      `slice: start ${fmtShape(p.startIndices)} and limit ${fmtShape(p.limitIndices)} must have one entry per axis of ${fmtShape(x.shape)}.`,
+    );
   }
   return x.shape.map((n, d) => {
     const s = p.startIndices[d]!;
@@ -124,7 +133,10 @@ export const sliceP = definePrimitive<SliceParams>({
   impl([x], p) {
     return [K.slice(x!, p.startIndices, p.strides, new ShapedArray(sliceShape(x!.aval, p), x!.dtype, x!.weakType))];
   },
-  jvp: ([x], [t], p) => [[slice(x!, p.startIndices, p.limitIndices, p.strides)], [slice(instantiate(t!), p.startIndices, p.limitIndices, p.strides)]],
+  jvp: ([x], [t], p) => [
+    [slice(x!, p.startIndices, p.limitIndices, p.strides)],
+    [slice(instantiate(t!), p.startIndices, p.limitIndices, p.strides)],
+  ],
   transpose([ct], [x], p) {
     const a = avalOf(x!);
     const c = instantiate(ct!);
@@ -142,7 +154,8 @@ export const sliceP = definePrimitive<SliceParams>({
     const xm = moveBatchAxis(size, bd!, 0, x!);
     return [[slice(xm, [0, ...p.startIndices], [size, ...p.limitIndices], [1, ...p.strides])], [0]];
   },
-  printParams: (p) => `[limit_indices=${tuple(p.limitIndices)} start_indices=${tuple(p.startIndices)} strides=${p.strides.every((s) => s === 1) ? "None" : tuple(p.strides)}]`,
+  printParams: (p) =>
+    `[limit_indices=${tuple(p.limitIndices)} start_indices=${tuple(p.startIndices)} strides=${p.strides.every((s) => s === 1) ? "None" : tuple(p.strides)}]`,
 });
 
 // ---- pad (low, high, interior per axis; negative low/high crop) ----
@@ -152,7 +165,8 @@ function padShape(x: ShapedArray, config: PadConfig): number[] {
   return x.shape.map((n, d) => {
     const [lo, hi, interior] = config[d]!;
     const out = lo + hi + n + Math.max(0, n - 1) * interior;
-    if (out < 0 || interior < 0) throw new Error(`pad: padding (${lo}, ${hi}, ${interior}) on axis ${d} of size ${n} gives a negative size.`);
+    if (out < 0 || interior < 0)
+      throw new Error(`pad: padding (${lo}, ${hi}, ${interior}) on axis ${d} of size ${n} gives a negative size.`);
     return out;
   });
 }
@@ -173,9 +187,18 @@ export const padP = definePrimitive<{ paddingConfig: PadConfig }>({
   transpose([ct], [x, v], { paddingConfig }) {
     const c = instantiate(ct!);
     // un-pad: crop the low/high padding (negated), then take every (interior+1)-th element
-    const cropped = pad(c, fullLike(new ShapedArray([], c.dtype), 0), paddingConfig.map(([lo, hi]) => [-lo, -hi, 0] as const));
+    const cropped = pad(
+      c,
+      fullLike(new ShapedArray([], c.dtype), 0),
+      paddingConfig.map(([lo, hi]) => [-lo, -hi, 0] as const),
+    );
     const strides = paddingConfig.map(([, , i]) => i + 1);
-    const atOperand = slice(cropped, cropped.shape.map(() => 0), cropped.shape, strides);
+    const atOperand = slice(
+      cropped,
+      cropped.shape.map(() => 0),
+      cropped.shape,
+      strides,
+    );
     const all = [...c.shape.keys()];
     const tx = x instanceof UndefPrimal ? atOperand : null;
     // the padding value's cotangent: everything that did not land on the operand
@@ -210,7 +233,13 @@ export const concatenateP: Primitive<{ dimension: number }> = definePrimitive<{ 
     }
     const shape = [...a.shape];
     shape[dimension] = xs.reduce((s, x) => s + x.shape[dimension]!, 0);
-    return [new ShapedArray(shape, a.dtype, xs.every((x) => x.weakType))];
+    return [
+      new ShapedArray(
+        shape,
+        a.dtype,
+        xs.every((x) => x.weakType),
+      ),
+    ];
   },
   impl(xs, p) {
     const [aval] = concatenateP.abstractEval(
@@ -234,7 +263,15 @@ export const concatenateP: Primitive<{ dimension: number }> = definePrimitive<{ 
     });
   },
   batch(size, xs, dims, { dimension }) {
-    return [[concatenate(xs.map((x, i) => moveBatchAxis(size, dims[i] ?? null, 0, x)), dimension + 1)], [0]];
+    return [
+      [
+        concatenate(
+          xs.map((x, i) => moveBatchAxis(size, dims[i] ?? null, 0, x)),
+          dimension + 1,
+        ),
+      ],
+      [0],
+    ];
   },
 });
 
@@ -254,7 +291,15 @@ export const revP = definePrimitive<{ dimensions: readonly number[] }>({
   },
   jvp: ([x], [t], { dimensions }) => [[rev(x!, dimensions)], [rev(instantiate(t!), dimensions)]],
   transpose: ([ct], _x, { dimensions }) => [rev(instantiate(ct!), dimensions)],
-  batch: (size, [x], [bd], { dimensions }) => [[rev(moveBatchAxis(size, bd!, 0, x!), dimensions.map((d) => d + 1))], [0]],
+  batch: (size, [x], [bd], { dimensions }) => [
+    [
+      rev(
+        moveBatchAxis(size, bd!, 0, x!),
+        dimensions.map((d) => d + 1),
+      ),
+    ],
+    [0],
+  ],
   printParams: (p) => `[dimensions=${tuple(p.dimensions)}]`,
 });
 
@@ -287,8 +332,17 @@ export function transpose(x: JaxArray, permutation: readonly number[]): JaxArray
   if (permutation.every((p, i) => p === i) && permutation.length === x.ndim) return x;
   return bind1(transposeP, [x], { permutation: [...permutation] });
 }
-export function slice(x: JaxArray, startIndices: readonly number[], limitIndices: readonly number[], strides?: readonly number[]): JaxArray {
-  return bind1(sliceP, [x], { startIndices: [...startIndices], limitIndices: [...limitIndices], strides: strides ? [...strides] : startIndices.map(() => 1) });
+export function slice(
+  x: JaxArray,
+  startIndices: readonly number[],
+  limitIndices: readonly number[],
+  strides?: readonly number[],
+): JaxArray {
+  return bind1(sliceP, [x], {
+    startIndices: [...startIndices],
+    limitIndices: [...limitIndices],
+    strides: strides ? [...strides] : startIndices.map(() => 1),
+  });
 }
 export function pad(x: JaxArray, padValue: JaxArray, paddingConfig: PadConfig): JaxArray {
   return bind1(padP, [x, padValue], { paddingConfig: paddingConfig.map((c) => [...c] as [number, number, number]) });

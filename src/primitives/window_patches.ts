@@ -56,11 +56,14 @@ export const windowPatchesP: Primitive<PatchParams> = definePrimitive<PatchParam
     const shape = out.shape.filter((_, i) => i !== xm.ndim);
     return [[reshapeTo(out, shape)], [0]];
   },
-  printParams: (p) => `[window_dimensions=(${p.windowDims.join(", ")}) window_strides=(${p.strides.join(", ")}) window_dilation=(${p.dilation.join(", ")})]`,
+  printParams: (p) =>
+    `[window_dimensions=(${p.windowDims.join(", ")}) window_strides=(${p.strides.join(", ")}) window_dilation=(${p.dilation.join(", ")})]`,
 });
 
 /** The transpose of window_patches: adds every window back where it came from (overlaps sum). */
-export const windowAccumulateP: Primitive<PatchParams & { inputShape: readonly number[] }> = definePrimitive<PatchParams & { inputShape: readonly number[] }>({
+export const windowAccumulateP: Primitive<PatchParams & { inputShape: readonly number[] }> = definePrimitive<
+  PatchParams & { inputShape: readonly number[] }
+>({
   name: "window_accumulate",
   abstractEval: ([c], p) => [new ShapedArray(p.inputShape, c!.dtype, c!.weakType)],
   impl([c], p) {
@@ -105,4 +108,3 @@ export const windowAccumulateP: Primitive<PatchParams & { inputShape: readonly n
 export function windowPatches(x: JaxArray, p: PatchParams): JaxArray {
   return bind1(windowPatchesP, [x], { windowDims: [...p.windowDims], strides: [...p.strides], dilation: [...p.dilation] });
 }
-

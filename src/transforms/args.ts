@@ -19,7 +19,9 @@ export function leafToArray(op: string, x: unknown, asFloat: boolean, where: str
   if (x instanceof JaxArray) return x;
   if (typeof x === "number") return asFloat ? ArrayImpl.scalar(x, "float32", true) : weakScalar(x);
   if (typeof x === "boolean") return ArrayImpl.scalar(x ? 1 : 0, "bool");
-  throw new TypeError(`${op}: ${where} must be an array or a number, got ${x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name : typeof x}.`);
+  throw new TypeError(
+    `${op}: ${where} must be an array or a number, got ${x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name : typeof x}.`,
+  );
 }
 
 /** Flattens a pytree and converts every leaf to an array. */

@@ -22,8 +22,10 @@ export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unkno
   if (!pdef.equals(tdef)) throw new Error(`jvp: primals have structure ${pdef} but tangents have ${tdef}; they must match.`);
   ps.forEach((p, i) => {
     const t = ts[i]!;
-    if (p.dtype !== t.dtype && isFloat(p.dtype) || fmtShape(p.shape) !== fmtShape(t.shape)) {
-      throw new TypeError(`jvp: primal ${p.dtype}${fmtShape(p.shape)} and tangent ${t.dtype}${fmtShape(t.shape)} (leaf ${i}) must have equal shapes and dtypes.`);
+    if ((p.dtype !== t.dtype && isFloat(p.dtype)) || fmtShape(p.shape) !== fmtShape(t.shape)) {
+      throw new TypeError(
+        `jvp: primal ${p.dtype}${fmtShape(p.shape)} and tangent ${t.dtype}${fmtShape(t.shape)} (leaf ${i}) must have equal shapes and dtypes.`,
+      );
     }
   });
   let outDef: TreeDef | undefined;
@@ -70,7 +72,9 @@ export function vjp(f: Fn, ...primals: unknown[]): [any, (ct: unknown) => any[]]
     if (!cdef.equals(outDef!)) throw new Error(`vjp: the cotangent has structure ${cdef} but the output has ${outDef}.`);
     cts.forEach((c, i) => {
       if (fmtShape(c.shape) !== fmtShape(outs[i]!.shape)) {
-        throw new Error(`vjp: cotangent leaf ${i} has shape ${fmtShape(c.shape)} but the output leaf has shape ${fmtShape(outs[i]!.shape)}.`);
+        throw new Error(
+          `vjp: cotangent leaf ${i} has shape ${fmtShape(c.shape)} but the output leaf has shape ${fmtShape(outs[i]!.shape)}.`,
+        );
       }
     });
     const res = fVjp(cts).map((t, i) => materialize(t, ps[i]!));
@@ -131,7 +135,9 @@ export function valueAndGrad(f: Fn, opts: GradOpts = {}): (...args: any[]) => an
       if (outs.length !== 1) throw new TypeError(`grad requires f to return a single scalar, got a pytree with ${outs.length} leaves.`);
       const out = outs[0]!;
       if (out.ndim !== 0) {
-        throw new TypeError(`grad requires a scalar output (shape []), got shape ${fmtShape(out.shape)}. Reduce it (e.g. jnp.sum) or use vjp / jacrev for non-scalar outputs.`);
+        throw new TypeError(
+          `grad requires a scalar output (shape []), got shape ${fmtShape(out.shape)}. Reduce it (e.g. jnp.sum) or use vjp / jacrev for non-scalar outputs.`,
+        );
       }
       if (!isFloat(out.dtype)) throw new TypeError(`grad requires a real-valued (float) output, got dtype ${out.dtype}.`);
       return [out, ...auxLeaves];

@@ -23,7 +23,9 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
   abstractEval: (_avals, p) => p.jaxpr.jaxpr.outAvals,
   impl: (args, p) => callClosed(p.jaxpr, args) as ArrayImpl[],
   jvp(primals, tangents, p) {
-    const ts = primals.flatMap((x, i) => (hasTangent(x.aval) ? [instantiate(tangents[i] instanceof Zero ? new Zero(x.aval) : tangents[i]!)] : []));
+    const ts = primals.flatMap((x, i) =>
+      hasTangent(x.aval) ? [instantiate(tangents[i] instanceof Zero ? new Zero(x.aval) : tangents[i]!)] : [],
+    );
     const outs = bind(checkpointP, [...primals, ...ts], { jaxpr: jvpJaxpr(p.jaxpr) });
     const n = p.jaxpr.jaxpr.outs.length;
     const prim = outs.slice(0, n);
@@ -62,7 +64,11 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
   },
   partialEval(trace: PartialEvalTrace, tracers: PartialEvalTracer[], p: CheckpointParams) {
     const unknowns = tracers.map((t) => trace.knownValue(t) === null);
-    const pe = partialEvalJaxpr(p.jaxpr, unknowns, p.jaxpr.jaxpr.outs.map(() => false));
+    const pe = partialEvalJaxpr(
+      p.jaxpr,
+      unknowns,
+      p.jaxpr.jaxpr.outs.map(() => false),
+    );
     const nKnown = pe.outUnknown.filter((u) => !u).length;
     // known outputs now, without saving residuals...
     const knownJ = jaxprOf((xs) => callClosed(pe.known, xs).slice(0, nKnown), inAvalsOf(pe.known));
@@ -90,11 +96,14 @@ export function checkpoint<F extends (...args: any[]) => any>(f: F): F {
   return ((...args: unknown[]) => {
     const [leaves, inDef] = flattenArrays("checkpoint", args, false, "every argument leaf");
     let outDef: TreeDef | undefined;
-    const closed = traceToJaxpr((xs) => {
-      const [outs, d] = flattenArrays("checkpoint", f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
-      outDef = d;
-      return outs;
-    }, leaves.map((l) => l.aval));
+    const closed = traceToJaxpr(
+      (xs) => {
+        const [outs, d] = flattenArrays("checkpoint", f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
+        outDef = d;
+        return outs;
+      },
+      leaves.map((l) => l.aval),
+    );
     const consts = closed.consts;
     const jaxpr = traceToJaxpr((xs) => evalJaxpr(closed.jaxpr, xs), [...consts.map((c) => c.aval), ...leaves.map((l) => l.aval)]);
     const outs = bind(checkpointP, [...consts, ...leaves], { jaxpr });

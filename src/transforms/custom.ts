@@ -16,14 +16,21 @@ type Fn = (...args: any[]) => any;
 type FlatFn = (xs: JaxArray[]) => JaxArray[];
 
 /** Traces f (on the leaves of `args`) with its closed-over values made leading inputs. */
-function traceWithConsts(op: string, f: Fn, args: unknown[]): { fun: ClosedJaxpr; consts: JaxArray[]; leaves: JaxArray[]; inDef: TreeDef; outDef: TreeDef } {
+function traceWithConsts(
+  op: string,
+  f: Fn,
+  args: unknown[],
+): { fun: ClosedJaxpr; consts: JaxArray[]; leaves: JaxArray[]; inDef: TreeDef; outDef: TreeDef } {
   const [leaves, inDef] = flattenArrays(op, args, false, "every argument leaf");
   let outDef: TreeDef | undefined;
-  const closed = traceToJaxpr((xs) => {
-    const [outs, d] = flattenArrays(op, f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
-    outDef = d;
-    return outs;
-  }, leaves.map((l) => l.aval));
+  const closed = traceToJaxpr(
+    (xs) => {
+      const [outs, d] = flattenArrays(op, f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
+      outDef = d;
+      return outs;
+    },
+    leaves.map((l) => l.aval),
+  );
   // closed-over values (possibly outer tracers) become explicit leading inputs
   const consts = closed.consts;
   const fun = traceToJaxpr((xs) => evalJaxpr(closed.jaxpr, xs), [...consts.map((c) => c.aval), ...leaves.map((l) => l.aval)]);
@@ -106,8 +113,10 @@ export function customJvp<F extends Fn>(f: F): CustomJvpFunction<F> {
       const [po, to] = r(unflatten(inDef, ps) as unknown[], unflatten(inDef, ts) as unknown[]);
       const [pf, pd] = flattenArrays("customJvp rule", po, false, "every primal output leaf");
       const [tf] = flattenArrays("customJvp rule", to, false, "every tangent output leaf");
-      if (!pd.equals(outDef)) throw new TypeError(`customJvp: the rule's primal output has structure ${pd}, but the function returns ${outDef}.`);
-      if (tf.length !== pf.length) throw new TypeError("customJvp: the rule's tangent output must have the same structure as its primal output.");
+      if (!pd.equals(outDef))
+        throw new TypeError(`customJvp: the rule's primal output has structure ${pd}, but the function returns ${outDef}.`);
+      if (tf.length !== pf.length)
+        throw new TypeError("customJvp: the rule's tangent output must have the same structure as its primal output.");
       return [pf, tf.map((t, i) => (t.dtype === pf[i]!.dtype ? t : t.astype(pf[i]!.dtype)))];
     };
     const outs = bind(customJvpCallP, [...consts, ...leaves], { fun, jvp, numConsts: consts.length });
@@ -137,7 +146,9 @@ interface CustomLinParams {
 }
 
 const noForward = () =>
-  new Error("customVjp: cannot apply forward-mode differentiation (jvp, jacfwd) to a function with a custom VJP; use vjp/grad/jacrev, or customJvp.");
+  new Error(
+    "customVjp: cannot apply forward-mode differentiation (jvp, jacfwd) to a function with a custom VJP; use vjp/grad/jacrev, or customJvp.",
+  );
 
 /** The linear function whose transpose is the user's bwd (JAX's custom_lin). */
 export const customLinP: Primitive<CustomLinParams> = definePrimitive<CustomLinParams>({
@@ -193,7 +204,10 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
       return [flat.slice(0, nOut), flat.slice(nOut, nOut + numRes)];
     };
     const bwd = (res: JaxArray[], cts: JaxArray[]): JaxArray[] =>
-      batchedFlat((xs) => p.bwd(xs.slice(0, res.length), xs.slice(res.length)), size, [...res.map(() => 0), ...cts.map(() => 0)])([...res, ...cts]);
+      batchedFlat((xs) => p.bwd(xs.slice(0, res.length), xs.slice(res.length)), size, [...res.map(() => 0), ...cts.map(() => 0)])([
+        ...res,
+        ...cts,
+      ]);
     const outs = bind(customVjpCallP, moved, { fun: jaxpr, fwd, bwd, numConsts: p.numConsts });
     return [outs, outs.map(() => 0)];
   },
@@ -228,7 +242,9 @@ export function customVjp<F extends Fn>(f: F): CustomVjpFunction<F> {
     const bwd = (res: JaxArray[], cts: JaxArray[]): JaxArray[] => {
       const out = userBwd(unflatten(resDef!, res), unflatten(outDef, cts));
       if (!Array.isArray(out) || out.length !== args.length) {
-        throw new TypeError(`customVjp: bwd must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(out) ? out.length : typeof out}.`);
+        throw new TypeError(
+          `customVjp: bwd must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(out) ? out.length : typeof out}.`,
+        );
       }
       const [flat, d] = flattenArrays("customVjp bwd", out, true, "every cotangent leaf");
       if (!d.equals(inDef)) throw new TypeError(`customVjp: bwd's cotangents have structure ${d}, but the arguments have ${inDef}.`);
@@ -243,4 +259,3 @@ export function customVjp<F extends Fn>(f: F): CustomVjpFunction<F> {
   };
   return wrapped;
 }
-

@@ -31,7 +31,12 @@ function basisBlock(basis: JaxArray, start: number, shape: readonly number[]): J
 
 function setup(name: string, f: Fn, opts: JacOpts, args: unknown[]) {
   const nums = normArgnums(name, opts.argnums, args.length);
-  const [leaves, def] = flattenArrays(name, nums.map((i) => args[i]), true, "a differentiated argument");
+  const [leaves, def] = flattenArrays(
+    name,
+    nums.map((i) => args[i]),
+    true,
+    "a differentiated argument",
+  );
   for (const l of leaves) {
     if (!isFloat(l.dtype)) throw new TypeError(`${name} requires float inputs, got ${l.dtype}. Cast with .astype('float32').`);
   }

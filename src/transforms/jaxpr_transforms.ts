@@ -50,7 +50,12 @@ export function jvpJaxpr(closed: ClosedJaxpr): ClosedJaxpr {
  * vmap of a jaxpr with batch dims at axis 0 (or unbatched). Outputs listed in `force` are
  * batched even if they do not depend on a batched input. Returns which outputs are batched.
  */
-export function batchJaxpr(closed: ClosedJaxpr, size: number, batched: readonly boolean[], force: readonly boolean[]): { jaxpr: ClosedJaxpr; outBatched: boolean[] } {
+export function batchJaxpr(
+  closed: ClosedJaxpr,
+  size: number,
+  batched: readonly boolean[],
+  force: readonly boolean[],
+): { jaxpr: ClosedJaxpr; outBatched: boolean[] } {
   const avals = inAvalsOf(closed).map((a, i) => (batched[i] ? new ShapedArray([size, ...a.shape], a.dtype, a.weakType) : a));
   let outBatched: boolean[] = [];
   const jaxpr = traceToJaxpr((xs) => {
@@ -60,7 +65,9 @@ export function batchJaxpr(closed: ClosedJaxpr, size: number, batched: readonly 
       (main) => {
         const trace = new BatchTrace(main);
         const ins = xs.map((x, i) => new BatchTracer(trace, x, batched[i] ? 0 : null));
-        const outs = callClosed(closed, ins).map((o) => (o instanceof BatchTracer && o.trace.main === main ? o : new BatchTracer(trace, o, null)));
+        const outs = callClosed(closed, ins).map((o) =>
+          o instanceof BatchTracer && o.trace.main === main ? o : new BatchTracer(trace, o, null),
+        );
         outBatched = outs.map((o, i) => o.bdim !== null || (force[i] ?? false));
         return outs.map((o, i) => (outBatched[i] ? moveBatchAxis(size, o.bdim, 0, o.val) : o.val));
       },
@@ -88,7 +95,11 @@ export function partialEvalJaxpr(closed: ClosedJaxpr, unknowns: readonly boolean
     (kxs) => {
       let k = 0;
       const pvals: PartialVal[] = avals.map((a, i) => (unknowns[i] ? { known: false, aval: a } : { known: true, val: kxs[k++]! }));
-      const res = partialEvalFlat((xs) => callClosed(closed, xs), pvals, (i) => instantiate[i] ?? false);
+      const res = partialEvalFlat(
+        (xs) => callClosed(closed, xs),
+        pvals,
+        (i) => instantiate[i] ?? false,
+      );
       outUnknown = res.pvalsOut.map((p) => !p.known);
       numRes = res.consts.length;
       unknown = new ClosedJaxpr(res.jaxpr, []);

@@ -47,7 +47,8 @@ function staticKey(v: unknown): string {
 
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {}): Jitted<F> {
   if (opts.backend !== undefined) checkBackend("jit", opts.backend);
-  const statics = opts.staticArgnums === undefined ? [] : typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...opts.staticArgnums];
+  const statics =
+    opts.staticArgnums === undefined ? [] : typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...opts.staticArgnums];
   const cache = new Map<string, Compiled>();
   let traceCount = 0;
 
@@ -112,15 +113,17 @@ export function makeJaxpr(f: (...args: any[]) => any, opts: JitOpts = {}): (...a
   return (...args: any[]) => jit(f, opts).lower(...(args as []));
 }
 
-
 /** evalShape(f, ...args): the output shapes and dtypes of f, without computing anything. */
 export function evalShape(f: (...args: any[]) => any, ...args: any[]): any {
   const [leaves, def] = flattenArrays("evalShape", args, false, "every argument leaf");
   let outDef: TreeDef | undefined;
-  const closed = traceToJaxpr((xs) => {
-    const [outs, d] = flattenOutputs("evalShape", f(...(unflatten(def, xs) as unknown[])));
-    outDef = d;
-    return outs;
-  }, leaves.map((l) => l.aval));
+  const closed = traceToJaxpr(
+    (xs) => {
+      const [outs, d] = flattenOutputs("evalShape", f(...(unflatten(def, xs) as unknown[])));
+      outDef = d;
+      return outs;
+    },
+    leaves.map((l) => l.aval),
+  );
   return unflatten(outDef!, closed.jaxpr.outAvals);
 }

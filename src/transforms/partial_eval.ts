@@ -9,10 +9,7 @@ import { bind, fullRaise, type MainTrace, Trace, Tracer, withMain } from "../cor
 
 export type PartialVal = { known: true; val: JaxArray } | { known: false; aval: ShapedArray };
 
-type Recipe =
-  | { kind: "lambda" }
-  | { kind: "const"; val: JaxArray }
-  | { kind: "eqn"; eqn: EqnRecipe };
+type Recipe = { kind: "lambda" } | { kind: "const"; val: JaxArray } | { kind: "eqn"; eqn: EqnRecipe };
 
 interface EqnRecipe {
   prim: Primitive;

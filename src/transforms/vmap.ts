@@ -21,7 +21,9 @@ export function vmap(f: (...args: any[]) => any, opts: VmapOpts = {}): (...args:
   const outAxes = opts.outAxes === undefined ? 0 : opts.outAxes;
   return (...args: any[]) => {
     if (Array.isArray(inAxes) && inAxes.length !== args.length) {
-      throw new Error(`vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} arguments; give one entry per argument.`);
+      throw new Error(
+        `vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} arguments; give one entry per argument.`,
+      );
     }
     const [leaves, def] = flattenArrays("vmap", args, false, "every argument leaf");
     const axes = broadcastPrefix(inAxes, args, "vmap inAxes") as (number | null)[];
@@ -41,7 +43,9 @@ export function vmap(f: (...args: any[]) => any, opts: VmapOpts = {}): (...args:
     }
     if (size === undefined) size = mapped[0]!;
     if (mapped.some((s) => s !== size)) {
-      const lines = leaves.flatMap((x, i) => (dims[i] === null ? [] : [`  leaf ${i} has shape ${fmtShape(x.shape)} and axis ${dims[i]} is to be mapped (size ${sizes[i]})`]));
+      const lines = leaves.flatMap((x, i) =>
+        dims[i] === null ? [] : [`  leaf ${i} has shape ${fmtShape(x.shape)} and axis ${dims[i]} is to be mapped (size ${sizes[i]})`],
+      );
       throw new Error(`vmap got inconsistent sizes for array axes to be mapped:\n${lines.join("\n")}`);
     }
     let outDef: TreeDef | undefined;
@@ -56,4 +60,3 @@ export function vmap(f: (...args: any[]) => any, opts: VmapOpts = {}): (...args:
     return unflatten(outDef!, outs);
   };
 }
-

@@ -113,7 +113,15 @@ export function withData(aval: ShapedArray, fill: (out: TypedArray) => void): Ar
 
 export function transpose(x: ArrayImpl, perm: readonly number[], aval: ShapedArray): ArrayImpl {
   const st = stridesOf(x.shape);
-  return withData(aval, (out) => stridedCopy(x.data, 0, aval.shape, perm.map((p) => st[p]!), out));
+  return withData(aval, (out) =>
+    stridedCopy(
+      x.data,
+      0,
+      aval.shape,
+      perm.map((p) => st[p]!),
+      out,
+    ),
+  );
 }
 
 export function broadcastInDim(x: ArrayImpl, aval: ShapedArray, dims: readonly number[]): ArrayImpl {
@@ -132,7 +140,15 @@ export function slice(x: ArrayImpl, start: readonly number[], strides: readonly 
   start.forEach((s, d) => {
     offset += s * st[d]!;
   });
-  return withData(aval, (out) => stridedCopy(x.data, offset, aval.shape, st.map((s, d) => s * strides[d]!), out));
+  return withData(aval, (out) =>
+    stridedCopy(
+      x.data,
+      offset,
+      aval.shape,
+      st.map((s, d) => s * strides[d]!),
+      out,
+    ),
+  );
 }
 
 export function rev(x: ArrayImpl, dims: readonly number[]): ArrayImpl {
@@ -358,7 +374,13 @@ export function permuted(x: ArrayImpl, perm: readonly number[]): NumericList {
   if (isId) return data;
   const st = stridesOf(x.shape);
   const out = new Float64Array(x.size);
-  stridedCopy(data as TypedArray, 0, perm.map((p) => x.shape[p]!), perm.map((p) => st[p]!), out);
+  stridedCopy(
+    data as TypedArray,
+    0,
+    perm.map((p) => x.shape[p]!),
+    perm.map((p) => st[p]!),
+    out,
+  );
   return out;
 }
 
