@@ -1,0 +1,70 @@
+// The same programs on every engine: eager kernels, jit on the generated-JavaScript engine
+// and jit on ONNX Runtime agree (values and gradients; float32 within 1e-5 relative).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type Array as JArray, jit, lax, numpy as jnp, ortAvailable, ortUnavailableReason, tree, valueAndGrad } from "../src/index.js";
+import { COMPOSITES, type Fn } from "./composites.js";
+import { arr, assertAllClose, get, loadFixture } from "./helpers.js";
+
+const fx = loadFixture("composite_grads");
+const tol = { rtol: 1e-5, atol: 1e-6 };
+
+function argsOf(name: string): JArray[] {
+  const args = get(fx, "cases", name, "args") as unknown[];
+  return args.map((_, i) => arr(fx, "cases", name, "args", i));
+}
+
+const EXTRA: Record<string, [Fn, () => JArray[]]> = {
+  scan_rnn: [
+    (w, xs) => lax.scan((h: JArray, x: JArray) => [jnp.tanh(h.matmul(w).add(x)), h.sum()], jnp.zeros([3]), xs)[1].sum(),
+    () => [jnp.arange(9).reshape([3, 3]).div(10), jnp.sin(jnp.arange(12).reshape([4, 3]))],
+  ],
+  cond_branches: [
+    (x) =>
+      lax.cond(
+        x.sum().gt(0),
+        (v: JArray) => jnp.sin(v).sum(),
+        (v: JArray) => jnp.cos(v).sum(),
+        x,
+      ),
+    () => [jnp.linspace(-1, 2, 5)],
+  ],
+  conv_pool: [
+    (x, w) =>
+      lax
+        .reduceWindow(
+          jnp.tanh(lax.convGeneralDilated(x, w, [1, 1], "SAME")),
+          Number.NEGATIVE_INFINITY,
+          "max",
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          "VALID",
+        )
+        .sum(),
+    () => [jnp.sin(jnp.arange(2 * 2 * 6 * 6).reshape([2, 2, 6, 6])), jnp.cos(jnp.arange(3 * 2 * 3 * 3).reshape([3, 2, 3, 3]))],
+  ],
+};
+
+test("onnxruntime-node is installed (CI installs it as an optional dependency)", () => {
+  assert.ok(ortAvailable(), `onnxruntime-node did not load: ${ortUnavailableReason()}`);
+});
+
+const corpus: [string, Fn, () => JArray[]][] = [
+  ...Object.entries(COMPOSITES).map(([n, f]): [string, Fn, () => JArray[]] => [n, f, () => argsOf(n)]),
+  ...Object.entries(EXTRA).map(([n, [f, a]]): [string, Fn, () => JArray[]] => [n, f, a]),
+];
+
+for (const [name, f, args] of corpus) {
+  test(`engines agree on ${name}: eager, jit cpu, jit ort (values and gradients)`, () => {
+    const xs = args();
+    const vg = valueAndGrad(f, { argnums: xs.map((_, i) => i) });
+    const eager = vg(...xs);
+    const expected = (tree.leaves(eager) as JArray[]).map((l) => Array.from(l.dataSync()));
+    for (const backend of ["cpu", "ort"] as const) {
+      assertAllClose(jit(f, { backend })(...xs), expected[0], tol, `${name} value on ${backend}`);
+      const got = tree.leaves(jit(vg, { backend })(...xs)) as JArray[];
+      assert.equal(got.length, expected.length);
+      got.forEach((g, i) => assertAllClose(Array.from(g.dataSync()), expected[i], tol, `${name} leaf ${i} on ${backend}`));
+    }
+  });
+}
