@@ -11,6 +11,7 @@ export { registerPytreeNode } from "./core/tree.js";
 export { ConcretizationTypeError } from "./numpy/methods.js";
 export * as numpy from "./numpy/index.js";
 export * as lax from "./lax/index.js";
+export * as io from "./io/index.js";
 export * as nn from "./nn/index.js";
 export * as optax from "./optax/index.js";
 export * as random from "./random/index.js";

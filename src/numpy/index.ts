@@ -67,3 +67,8 @@ export * from "./logic.js";
 export * from "./math.js";
 export * from "./shaping.js";
 export * from "./stats.js";
+export * from "./dtype_info.js";
+export * from "./misc_extra.js";
+export * from "./polynomial.js";
+export * from "./setops.js";
+export * from "./signal.js";

@@ -32,6 +32,11 @@ export function matmul(x: ArrayLike, y: ArrayLike): JaxArray {
         `(${k1} != ${k2}). The last axis of the first operand must equal the second-to-last of the second.`,
     );
   }
+  if (b.ndim === 2 && !bVec) {
+    // a 2-D right operand contracts directly: the left operand's leading axes stay free
+    const out = dotGeneral(a, b, { lhsContracting: [a.ndim - 1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] });
+    return aVec ? reshape(out, out.shape.slice(0, -2).concat(out.shape.slice(-1))) : out;
+  }
   const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
   a = broadcastTo(a, [...batch, ...a.shape.slice(-2)], "matmul");
   b = broadcastTo(b, [...batch, ...b.shape.slice(-2)], "matmul");

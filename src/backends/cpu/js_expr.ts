@@ -131,7 +131,7 @@ export function lowerElementwise(eqn: JaxprEqn, xs: string[], capture: Capture):
 
 /** convert_element_type as the eager `convert` kernel does it: truncation toward zero, then wrapping. */
 function convertExpr(from: DType, to: DType, a: string): Lowered {
-  if (to === "bool") return { expr: `(${a} ? 1 : 0)`, exact: true };
+  if (to === "bool") return { expr: `(${a} !== 0 ? 1 : 0)`, exact: true };
   if (to === "float64") return { expr: a, exact: true };
   if (to === "float32") {
     const fits = from === "float32" || from === "bool" || from.endsWith("int8") || from.endsWith("int16");

@@ -404,7 +404,8 @@ export function convert(x: ArrayImpl, aval: ShapedArray): ArrayImpl {
     return new ArrayImpl(out, aval);
   }
   const out = typedArrayFor(dt, n);
-  if (dt === "bool") for (let i = 0; i < n; i++) out[i] = src[i] ? 1 : 0;
+  // NaN is truthy as a bool, as in numpy and JAX
+  if (dt === "bool") for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
   else if (dt === "float32" || dt === "float64") for (let i = 0; i < n; i++) out[i] = src[i]!;
   else {
     // float -> int truncates toward zero; NaN -> 0 (typed-array conversion semantics)

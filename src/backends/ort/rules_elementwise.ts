@@ -154,8 +154,7 @@ function convert(g: Scope, x: Val, to: DType): Val {
   if (from === to) return x;
   if (to === "float16" || to === "bfloat16") throw new OrtUnsupported(`conversion to ${to}`);
   if (to === "bool") {
-    // NaN converts to false, as in JS (ONNX's Cast makes it true)
-    if (isFloat(from as DType)) return T.cmp(g, "Greater", g.ew("Abs", [x], from), g.scalar(0, from));
+    // anything but zero is true, NaN included (numpy and JAX)
     return T.not(g, T.cmp(g, "Equal", x, g.scalar(0, from)));
   }
   if (isFloat(from as DType) && !isFloat(to)) {
