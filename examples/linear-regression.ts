@@ -1,7 +1,7 @@
 // The blog's second experiment: fit y = b0 + b1·x by gradient descent, taking the
 // derivative of the error with respect to each parameter with grad(f, {argnums}).
 import { pathToFileURL } from "node:url";
-import { type Array as JArray, grad, numpy as jnp, random } from "../src/index.js";
+import { grad, type Array as JArray, numpy as jnp, random } from "../src/index.js";
 import { hconcat, lineChart, renderSpec, scatterWithLines } from "./lib/plot.js";
 
 /** The blog's data: y = 3 + 34.41·x + noise, 100 points. */

@@ -2,7 +2,7 @@
 // reading values, methods with weak-typed JS numbers, basic indexing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lax, numpy as jnp } from "../src/index.js";
+import { numpy as jnp, lax } from "../src/index.js";
 
 test("reprs match JAX's", () => {
   assert.equal(String(jnp.array([1, 2, 3])), "Array([1., 2., 3.], dtype=float32)");

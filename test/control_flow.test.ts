@@ -3,16 +3,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  type Array as JArray,
   checkpoint,
   customJvp,
   customVjp,
   grad,
+  type Array as JArray,
   jit,
+  numpy as jnp,
   jvp,
   lax,
   makeJaxpr,
-  numpy as jnp,
   vmap,
 } from "../src/index.js";
 import { arr, assertAllClose, assertTreeClose, get, loadFixture } from "./helpers.js";

@@ -2,7 +2,7 @@
 // and jit on ONNX Runtime agree (values and gradients; float32 within 1e-5 relative).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Array as JArray, jit, lax, numpy as jnp, ortAvailable, ortUnavailableReason, tree, valueAndGrad } from "../src/index.js";
+import { type Array as JArray, jit, numpy as jnp, lax, ortAvailable, ortUnavailableReason, tree, valueAndGrad } from "../src/index.js";
 import { COMPOSITES, type Fn } from "./composites.js";
 import { arr, assertAllClose, get, loadFixture } from "./helpers.js";
 

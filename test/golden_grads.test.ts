@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Array as JArray } from "../src/index.js";
 import { grad, jit, numpy as jnp, valueAndGrad } from "../src/index.js";
+import { COMPOSITES } from "./composites.js";
 import { arr, assertAllClose, assertTreeClose, get, getLeaf, keysOf, loadFixture } from "./helpers.js";
-
-import { COMPOSITES, type Fn } from "./composites.js";
 
 const TOL = { rtol: 2e-5, atol: 1e-5 };
 

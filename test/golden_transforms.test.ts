@@ -7,7 +7,7 @@
 // The Python side of every case is in scripts/make_fixtures.py.
 import { test } from "node:test";
 import type { Array as JArray } from "../src/index.js";
-import { grad, hessian, jacfwd, jacrev, jit, jvp, linearize, numpy as jnp, vjp, vmap } from "../src/index.js";
+import { grad, hessian, jacfwd, jacrev, jit, numpy as jnp, jvp, linearize, vjp, vmap } from "../src/index.js";
 import { arr, assertAllClose, assertTreeClose, get, loadFixture } from "./helpers.js";
 
 const TOL = { rtol: 1e-5, atol: 1e-6 };

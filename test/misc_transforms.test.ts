@@ -1,7 +1,7 @@
 // linearTranspose, evalShape, debug.print and remat naming: the small transformations.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Array as JArray, debug, evalShape, jit, linearTranspose, numpy as jnp, remat, checkpoint, vmap } from "../src/index.js";
+import { checkpoint, debug, evalShape, type Array as JArray, jit, numpy as jnp, linearTranspose, remat, vmap } from "../src/index.js";
 
 test("linearTranspose: JAX's docstring example", () => {
   const f = (x: JArray, y: JArray) => x.mul(0.5).sub(y.mul(0.5));

@@ -2,7 +2,7 @@
 // jit caching per signature, static arguments, and jaxpr printing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Array as JArray, grad, jit, makeJaxpr, numpy as jnp, registerPytreeNode, tree, vmap } from "../src/index.js";
+import { grad, type Array as JArray, jit, numpy as jnp, makeJaxpr, registerPytreeNode, tree, vmap } from "../src/index.js";
 
 test("pytrees flatten objects by sorted key and treat null as an empty node", () => {
   const t = { b: [1, 2], a: { y: 3, x: null }, c: 4 };

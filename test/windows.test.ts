@@ -1,7 +1,7 @@
 // convGeneralDilated, reduceWindow and associativeScan against real JAX
 // (test/fixtures/windows.json from scripts/fixtures_windows.py).
 import { test } from "node:test";
-import { type Array as JArray, grad, jit, lax, numpy as jnp, vmap } from "../src/index.js";
+import { grad, type Array as JArray, jit, numpy as jnp, lax, vmap } from "../src/index.js";
 import { arr, assertAllClose, assertTreeClose, get, keysOf, loadFixture } from "./helpers.js";
 
 const fx = loadFixture("windows");

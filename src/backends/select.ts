@@ -6,7 +6,7 @@ import type { ClosedJaxpr, Jaxpr } from "../core/jaxpr.js";
 import { sizeOf } from "../core/shape.js";
 import { compileJaxpr } from "./cpu/codegen.js";
 import { OrtUnsupported } from "./ort/graph.js";
-import { compileOrt, ortAvailable, ortUnavailableReason, OrtUnavailable } from "./ort/session.js";
+import { compileOrt, OrtUnavailable, ortAvailable, ortUnavailableReason } from "./ort/session.js";
 
 export type Backend = "auto" | "cpu" | "ort" | "interpret";
 export type Executable = (args: ArrayImpl[]) => ArrayImpl[];

@@ -6,12 +6,12 @@ import { ShapedArray } from "../core/aval.js";
 import { type ClosedJaxpr, evalJaxpr } from "../core/jaxpr.js";
 import { fmtShape } from "../core/shape.js";
 import { atTopLevel, bind } from "../core/trace.js";
-import { flatten, type TreeDef, unflatten } from "../core/tree.js";
+import { type TreeDef, unflatten } from "../core/tree.js";
 import { asJax } from "../numpy/coerce.js";
 import { condP, scanP, whileP } from "../primitives/control_flow.js";
 import { add, convertElementType } from "../primitives/elementwise.js";
-import { traceToJaxpr } from "../transforms/stage.js";
 import { flattenArrays } from "../transforms/args.js";
+import { traceToJaxpr } from "../transforms/stage.js";
 
 type Fn = (...args: any[]) => any;
 

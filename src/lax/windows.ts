@@ -3,8 +3,8 @@
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { fmtShape } from "../core/shape.js";
 import { asJax } from "../numpy/coerce.js";
-import { add, max, min } from "../primitives/elementwise.js";
 import { dotGeneral } from "../primitives/dot_general.js";
+import { add, max, min } from "../primitives/elementwise.js";
 import { reduceMax, reduceMin, reduceSum } from "../primitives/reduce.js";
 import { fullLike, pad, reshape, transpose } from "../primitives/shape_ops.js";
 import { windowPatches } from "../primitives/window_patches.js";

@@ -2,19 +2,18 @@
 import "./methods.js";
 
 export type { DType } from "../core/dtype.js";
-export { newaxis } from "./constants.js";
+export { stopGradient } from "../primitives/elementwise.js";
+export { e, inf, nan, newaxis, pi } from "./constants.js";
 export * from "./creation.js";
+export { index } from "./indexing.js";
 export * from "./manipulation.js";
 export * from "./products.js";
 export * from "./reductions.js";
 export * from "./ufuncs.js";
-export { index } from "./indexing.js";
-export { pi, e, inf, nan } from "./constants.js";
-export { stopGradient } from "../primitives/elementwise.js";
 
-import { asJax } from "./coerce.js";
 import type { ArrayLike, JaxArray } from "../core/array.js";
 import { slice as laxSlice } from "../primitives/shape_ops.js";
+import { asJax } from "./coerce.js";
 export function shape(x: ArrayLike): readonly number[] {
   return asJax(x).shape;
 }
@@ -28,7 +27,10 @@ export function size(x: ArrayLike): number {
 export function sliceStatic(x: ArrayLike, start: readonly number[], limit: readonly number[], strides?: readonly number[]): JaxArray {
   return laxSlice(asJax(x), start, limit, strides);
 }
-export * as linalg from "./linalg.js";
+export * from "./contractions.js";
+export * from "./creation_extra.js";
+export { cumprod, cumsum, diff, ediff1d, nancumprod, nancumsum } from "./cumulative.js";
+export * from "./dtype_info.js";
 export {
   argwhere,
   bincount,
@@ -45,6 +47,14 @@ export {
   triuIndicesFrom,
   unravelIndex,
 } from "./gather.js";
+export * as linalg from "./linalg.js";
+export * from "./logic.js";
+export * from "./math.js";
+export * from "./misc_extra.js";
+export * from "./polynomial.js";
+export * from "./setops.js";
+export * from "./shaping.js";
+export * from "./signal.js";
 export {
   argpartition,
   argsort,
@@ -60,15 +70,4 @@ export {
   sort,
   unique,
 } from "./sorting.js";
-export { cumprod, cumsum, diff, ediff1d, nancumprod, nancumsum } from "./cumulative.js";
-export * from "./contractions.js";
-export * from "./creation_extra.js";
-export * from "./logic.js";
-export * from "./math.js";
-export * from "./shaping.js";
 export * from "./stats.js";
-export * from "./dtype_info.js";
-export * from "./misc_extra.js";
-export * from "./polynomial.js";
-export * from "./setops.js";
-export * from "./signal.js";

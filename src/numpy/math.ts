@@ -12,7 +12,7 @@ import { type DType, isFloat, isInteger, isUnsigned, resultType } from "../core/
 import * as lax from "../primitives/elementwise.js";
 import { broadcastInDim, fullLike } from "../primitives/shape_ops.js";
 import { asJax, castTo, promoteArgs, promoteInexact } from "./coerce.js";
-import { arctan2, maximum, minimum, where } from "./ufuncs.js";
+import { maximum, minimum, where } from "./ufuncs.js";
 
 type Pair = [JaxArray, JaxArray];
 

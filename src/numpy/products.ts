@@ -4,8 +4,8 @@ import { resultType } from "../core/dtype.js";
 import { broadcastShapes, fmtShape } from "../core/shape.js";
 import { dotGeneral } from "../primitives/dot_general.js";
 import { asJax, broadcastTo, castTo } from "./coerce.js";
-import { multiply } from "./ufuncs.js";
 import { reshape } from "./manipulation.js";
+import { multiply } from "./ufuncs.js";
 
 function promotePair(op: string, x: ArrayLike, y: ArrayLike): [JaxArray, JaxArray] {
   const a = asJax(x, op);

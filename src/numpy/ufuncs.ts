@@ -1,11 +1,11 @@
 // Elementwise jax.numpy functions: promotion and broadcasting, then lax primitives.
 import type { ArrayLike, JaxArray } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtype.js";
+import { broadcastShapes } from "../core/shape.js";
 import * as lax from "../primitives/elementwise.js";
 import { fullLike } from "../primitives/shape_ops.js";
-import { broadcastShapes } from "../core/shape.js";
 import { asJax, broadcastTo, castTo, promoteArgs, promoteInexact } from "./coerce.js";
-import { nonzero, type NonzeroOpts } from "./gather.js";
+import { type NonzeroOpts, nonzero } from "./gather.js";
 import { divmod } from "./math.js";
 
 type Binary = (x: ArrayLike, y: ArrayLike) => JaxArray;

@@ -1,11 +1,12 @@
 // dot_general: contraction over paired axes with batch axes (matmul, dot, einsum, ...).
+
+import * as K from "../backends/cpu/kernels.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, typedArrayFor } from "../core/dtype.js";
 import { definePrimitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import * as K from "../backends/cpu/kernels.js";
 import { convertElementType } from "./elementwise.js";
 import { addTangents, instantiate, moveBatchAxis } from "./rules.js";
 import { transpose } from "./shape_ops.js";

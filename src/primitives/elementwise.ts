@@ -1,14 +1,15 @@
 // Elementwise primitives (lax semantics: operands of equal shape and dtype; jax.numpy
 // does the broadcasting and promotion before binding these).
+
+import { bitcast, convert, elementwise, type Scalar } from "../backends/cpu/kernels.js";
 import type { JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat, isInteger, isUnsigned } from "../core/dtype.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, shapeEq } from "../core/shape.js";
 import { bind, bind1 } from "../core/trace.js";
-import { bitcast, convert, elementwise, type Scalar } from "../backends/cpu/kernels.js";
-import { addTangents, batchElementwise, instantiate, isZero, negTangent, scaleTangent } from "./rules.js";
 import { reduceSum } from "./reduce.js";
+import { addTangents, batchElementwise, instantiate, isZero, negTangent, scaleTangent } from "./rules.js";
 import { broadcastInDim, fullLike } from "./shape_ops.js";
 
 type Kernel = (dtype: DType) => Scalar;

@@ -1,11 +1,12 @@
 // Reductions over a set of axes (sum, max, min, prod) and arg-reductions along one axis.
+
+import * as K from "../backends/cpu/kernels.js";
 import type { JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat } from "../core/dtype.js";
 import { definePrimitive, type Primitive, Zero } from "../core/primitive.js";
 import { fmtShape } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import * as K from "../backends/cpu/kernels.js";
 import { add, convertElementType, div, eq, mul } from "./elementwise.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
 import { broadcastInDim, fullLike, pad, reshape, slice, transpose } from "./shape_ops.js";

@@ -1,15 +1,16 @@
 // Primitives that move data without arithmetic: broadcast, reshape, transpose, slicing,
 // padding, concatenation, reversal, iota.
+
+import * as K from "../backends/cpu/kernels.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import type { DType } from "../core/dtype.js";
 import { definePrimitive, type Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, type Shape, shapeEq, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import * as K from "../backends/cpu/kernels.js";
 import { select, sub } from "./elementwise.js";
-import { instantiate, moveBatchAxis } from "./rules.js";
 import { reduceSum } from "./reduce.js";
+import { instantiate, moveBatchAxis } from "./rules.js";
 
 const avalOf = (x: JaxArray | UndefPrimal): ShapedArray => x.aval;
 

@@ -2,13 +2,14 @@
 // axes — out[o_0..o_k, w_0..w_k] = x[o_d·stride_d + w_d·dilation_d]. It is a strided view,
 // linear in x; pooling (reduceWindow) and convolution are built from it with pad, reduce
 // and dot_general, so they inherit every derivative and batching rule.
+
+import { fromFloat64, stridedCopy } from "../backends/cpu/kernels.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { typedArrayFor } from "../core/dtype.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import { fromFloat64, stridedCopy } from "../backends/cpu/kernels.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
 import { reshape as reshapeTo } from "./shape_ops.js";
 

@@ -2,17 +2,17 @@
 // intermediates during the backward pass instead of storing them.
 import type { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
+import { evalJaxpr } from "../core/jaxpr.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
 import { type TreeDef, unflatten } from "../core/tree.js";
-import { fullLike } from "../primitives/shape_ops.js";
 import { instantiate, moveBatchAxis } from "../primitives/rules.js";
+import { fullLike } from "../primitives/shape_ops.js";
 import { flattenArrays } from "./args.js";
 import { batchJaxpr, callClosed, hasTangent, inAvalsOf, jaxprOf, jvpJaxpr, partialEvalJaxpr } from "./jaxpr_transforms.js";
 import { vjpFlat } from "./linearize.js";
 import type { PartialEvalTrace, PartialEvalTracer } from "./partial_eval.js";
 import { traceToJaxpr } from "./stage.js";
-import { evalJaxpr } from "../core/jaxpr.js";
 
 interface CheckpointParams {
   jaxpr: ClosedJaxpr;

@@ -7,12 +7,12 @@ import { sizeOf } from "../core/shape.js";
 import { type TreeDef, unflatten } from "../core/tree.js";
 import { eye } from "../numpy/creation.js";
 import { reshape, transpose } from "../numpy/manipulation.js";
+import { instantiate } from "../primitives/rules.js";
 import { slice } from "../primitives/shape_ops.js";
 import { flattenArrays, flattenOutputs, normArgnums } from "./args.js";
+import { vmapFlat } from "./batching.js";
 import { jvpFlat } from "./jvp.js";
 import { vjpFlat } from "./linearize.js";
-import { instantiate } from "../primitives/rules.js";
-import { vmapFlat } from "./batching.js";
 
 export interface JacOpts {
   argnums?: number | readonly number[];

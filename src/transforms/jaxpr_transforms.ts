@@ -10,7 +10,7 @@ import { instantiate, moveBatchAxis } from "../primitives/rules.js";
 import { BatchTrace, BatchTracer } from "./batching.js";
 import { jvpFlat } from "./jvp.js";
 import { backwardPass } from "./linearize.js";
-import { partialEvalFlat, type PartialVal } from "./partial_eval.js";
+import { type PartialVal, partialEvalFlat } from "./partial_eval.js";
 import { traceToJaxpr } from "./stage.js";
 
 /** Evaluates a closed jaxpr on its non-const inputs. */

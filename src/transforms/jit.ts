@@ -1,10 +1,11 @@
 // jit: trace once per input signature to a jaxpr, cache it, and run the jaxpr.
 // Under another transformation (grad, vmap, an enclosing jit) the function is inlined,
 // so the outer transformation sees its operations directly.
-import { ArrayImpl, JaxArray } from "../core/array.js";
-import type { ClosedJaxpr } from "../core/jaxpr.js";
+
 import { type Backend, checkBackend, compileFor, defaultBackend, type Executable } from "../backends/select.js";
 import { optimizeJaxpr } from "../compiler/passes.js";
+import { ArrayImpl, JaxArray } from "../core/array.js";
+import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
 import { flatten, type TreeDef, unflatten } from "../core/tree.js";
