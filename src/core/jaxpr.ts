@@ -51,6 +51,10 @@ export class ClosedJaxpr {
   toString(): string {
     return printJaxpr(this.jaxpr, this.consts.length);
   }
+  /** The same program with its consts as ordinary leading inputs (its first binders already are). */
+  withConstsAsInputs(): ClosedJaxpr {
+    return this.consts.length === 0 ? this : new ClosedJaxpr(this.jaxpr, []);
+  }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }

@@ -117,17 +117,12 @@ export function whileLoop(condFun: Fn, bodyFun: Fn, initVal: unknown): any {
   const cc = c.jaxpr.consts;
   const bc = bodyOut.consts;
   const outs = bind(whileP, [...cc, ...bc, ...leaves], {
-    cond: closeOverConsts(c.jaxpr),
-    body: closeOverConsts(bodyOut),
+    cond: c.jaxpr.withConstsAsInputs(),
+    body: bodyOut.withConstsAsInputs(),
     condNumConsts: cc.length,
     bodyNumConsts: bc.length,
   });
   return unflatten(def, outs);
-}
-
-/** A jaxpr whose consts are ordinary leading inputs (and no consts). */
-function closeOverConsts(j: ClosedJaxpr): ClosedJaxpr {
-  return withCommonConsts([j]).jaxprs[0]!;
 }
 
 /** Casts a body's carry outputs to the carry input types (JS numbers in init are weak). */
@@ -191,7 +186,7 @@ export function scan(f: Fn, init: unknown, xs: unknown = null, opts: ScanOpts = 
   );
   const coerced = coerceCarry("scan", body, carryAvals);
   const outs = bind(scanP, [...coerced.consts, ...carry, ...xl], {
-    jaxpr: closeOverConsts(coerced),
+    jaxpr: coerced.withConstsAsInputs(),
     numConsts: coerced.consts.length,
     numCarry: carry.length,
     length,

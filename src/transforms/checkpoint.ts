@@ -2,17 +2,15 @@
 // intermediates during the backward pass instead of storing them.
 import type { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
-import { evalJaxpr } from "../core/jaxpr.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
-import { type TreeDef, unflatten } from "../core/tree.js";
+import { unflatten } from "../core/tree.js";
 import { instantiate, moveBatchAxis } from "../primitives/rules.js";
 import { fullLike } from "../primitives/shape_ops.js";
-import { flattenArrays } from "./args.js";
 import { batchJaxpr, callClosed, hasTangent, inAvalsOf, jaxprOf, jvpJaxpr, partialEvalJaxpr } from "./jaxpr_transforms.js";
 import { vjpFlat } from "./linearize.js";
 import type { PartialEvalTrace, PartialEvalTracer } from "./partial_eval.js";
-import { traceToJaxpr } from "./stage.js";
+import { tracePytreeFn } from "./stage.js";
 
 interface CheckpointParams {
   jaxpr: ClosedJaxpr;
@@ -94,20 +92,11 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
 /** jax.checkpoint: f whose intermediates are recomputed in the backward pass. */
 export function checkpoint<F extends (...args: any[]) => any>(f: F): F {
   return ((...args: unknown[]) => {
-    const [leaves, inDef] = flattenArrays("checkpoint", args, false, "every argument leaf");
-    let outDef: TreeDef | undefined;
-    const closed = traceToJaxpr(
-      (xs) => {
-        const [outs, d] = flattenArrays("checkpoint", f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
-        outDef = d;
-        return outs;
-      },
-      leaves.map((l) => l.aval),
-    );
+    const { closed, leaves, outDef } = tracePytreeFn("checkpoint", f, args);
     const consts = closed.consts;
-    const jaxpr = traceToJaxpr((xs) => evalJaxpr(closed.jaxpr, xs), [...consts.map((c) => c.aval), ...leaves.map((l) => l.aval)]);
+    const jaxpr = closed.withConstsAsInputs();
     const outs = bind(checkpointP, [...consts, ...leaves], { jaxpr });
-    return unflatten(outDef!, outs);
+    return unflatten(outDef, outs);
   }) as F;
 }
 export const remat = checkpoint;

@@ -2,7 +2,7 @@
 // the traced function and the user's rule, so they survive jit staging and vmap.
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import type { ShapedArray } from "../core/aval.js";
-import { type ClosedJaxpr, evalJaxpr } from "../core/jaxpr.js";
+import type { ClosedJaxpr, } from "../core/jaxpr.js";
 import { type BatchDim, definePrimitive, type Primitive, type Tangent, Zero } from "../core/primitive.js";
 import { atTopLevel, bind } from "../core/trace.js";
 import { type TreeDef, unflatten } from "../core/tree.js";
@@ -10,7 +10,7 @@ import { instantiate, moveBatchAxis } from "../primitives/rules.js";
 import { flattenArrays } from "./args.js";
 import { vmapFlat } from "./batching.js";
 import { batchJaxpr, callClosed } from "./jaxpr_transforms.js";
-import { traceToJaxpr } from "./stage.js";
+import { tracePytreeFn } from "./stage.js";
 
 type Fn = (...args: any[]) => any;
 type FlatFn = (xs: JaxArray[]) => JaxArray[];
@@ -21,20 +21,9 @@ function traceWithConsts(
   f: Fn,
   args: unknown[],
 ): { fun: ClosedJaxpr; consts: JaxArray[]; leaves: JaxArray[]; inDef: TreeDef; outDef: TreeDef } {
-  const [leaves, inDef] = flattenArrays(op, args, false, "every argument leaf");
-  let outDef: TreeDef | undefined;
-  const closed = traceToJaxpr(
-    (xs) => {
-      const [outs, d] = flattenArrays(op, f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
-      outDef = d;
-      return outs;
-    },
-    leaves.map((l) => l.aval),
-  );
   // closed-over values (possibly outer tracers) become explicit leading inputs
-  const consts = closed.consts;
-  const fun = traceToJaxpr((xs) => evalJaxpr(closed.jaxpr, xs), [...consts.map((c) => c.aval), ...leaves.map((l) => l.aval)]);
-  return { fun, consts, leaves, inDef, outDef: outDef! };
+  const { closed, leaves, inDef, outDef } = tracePytreeFn(op, f, args);
+  return { fun: closed.withConstsAsInputs(), consts: closed.consts, leaves, inDef, outDef };
 }
 
 /** The shared start of both batching rules: operands at axis 0, the function batched with every output at 0. */

@@ -4,6 +4,8 @@ import type { ShapedArray } from "../core/aval.js";
 import { type Atom, ClosedJaxpr, Jaxpr, type JaxprEqn, Literal, Var } from "../core/jaxpr.js";
 import type { Primitive } from "../core/primitive.js";
 import { fullRaise, type MainTrace, Trace, Tracer, withDynamicMain } from "../core/trace.js";
+import { type TreeDef, unflatten } from "../core/tree.js";
+import { flattenArrays } from "./args.js";
 
 export class JaxprTracer extends Tracer {
   constructor(
@@ -88,6 +90,25 @@ function build(builder: Builder, ins: JaxprTracer[], outs: JaxprTracer[]): Close
   }));
   const jaxpr = new Jaxpr([...constVars, ...inVars], eqns, outs.map(atom));
   return new ClosedJaxpr(jaxpr, constVals);
+}
+
+/** Traces a function of pytree arguments on the avals of `args`' leaves. */
+export function tracePytreeFn(
+  op: string,
+  f: (...args: any[]) => unknown,
+  args: unknown[],
+): { closed: ClosedJaxpr; leaves: JaxArray[]; inDef: TreeDef; outDef: TreeDef } {
+  const [leaves, inDef] = flattenArrays(op, args, false, "every argument leaf");
+  let outDef: TreeDef | undefined;
+  const closed = traceToJaxpr(
+    (xs) => {
+      const [outs, d] = flattenArrays(op, f(...(unflatten(inDef, xs) as unknown[])), false, "every output leaf");
+      outDef = d;
+      return outs;
+    },
+    leaves.map((l) => l.aval),
+  );
+  return { closed, leaves, inDef, outDef: outDef! };
 }
 
 /**
