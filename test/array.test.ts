@@ -138,5 +138,24 @@ test("basic indexing: integers, slices with steps, newaxis, ellipsis", () => {
   assert.deepEqual(x.get(null, 0, 0).shape, [1, 4]);
   assert.deepEqual(x.get(0, "5:").shape, [0, 4]);
   assert.throws(() => x.get(0, 0, 0, 0), /too many indices/);
-  assert.throws(() => x.get(2), /out of bounds/);
+  // out-of-bounds integers clamp, as in JAX (x[5] of a size-2 axis is x[1]; x[-7] is x[0])
+  assert.deepEqual(x.get(2).tolist(), x.get(1).tolist());
+  assert.deepEqual(x.get(-7, 9).tolist(), x.get(0, 2).tolist());
+  assert.throws(() => jnp.zeros([0, 3]).get(0), /out of bounds for axis 0 with size 0/);
+});
+
+test("mT swaps the last two axes (JAX's matrix transpose) and needs two dimensions", () => {
+  const x = jnp.arange(12).reshape([2, 3, 2]);
+  assert.deepEqual(x.mT.shape, [2, 2, 3]);
+  assert.deepEqual(x.mT.tolist(), [
+    [
+      [0, 2, 4],
+      [1, 3, 5],
+    ],
+    [
+      [6, 8, 10],
+      [7, 9, 11],
+    ],
+  ]);
+  assert.throws(() => jnp.arange(3).mT, /mT: the matrix transpose needs at least two dimensions, got shape \[3\]/);
 });

@@ -214,6 +214,12 @@ export abstract class JaxArray {
   get T(): JaxArray {
     return ops().transpose(this);
   }
+  /** The matrix transpose: the last two axes swapped (JAX's `x.mT`); needs at least two dimensions. */
+  get mT(): JaxArray {
+    const n = this.ndim;
+    if (n < 2) throw new Error(`mT: the matrix transpose needs at least two dimensions, got shape [${this.shape.join(", ")}].`);
+    return ops().transpose(this, [...Array.from({ length: n - 2 }, (_, i) => i), n - 1, n - 2]);
+  }
   squeeze(axis?: Axis): JaxArray {
     return ops().squeeze(this, axis);
   }

@@ -22,8 +22,73 @@ export const DTYPES: readonly DType[] = [
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
-/** The typed array that stores each dtype. 16-bit floats are stored as raw bits. */
+// Small arrays are carved out of shared 32 KB slabs: V8 gives a typed array of more than
+// 64 bytes its own off-heap backing store, which costs 0.4-1 µs per array (and extra GC
+// work), several times what a view into an existing buffer costs. Eager steps allocate
+// dozens of such arrays. The price: a live array keeps its whole slab alive, so a few
+// long-lived small arrays scattered among temporaries can each hold up to 32 KB. Arrays
+// never expose their slab: dataSync() returns a copy.
+const SLAB_BYTES = 32768;
+const SLAB_MAX_BYTES = 2048;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/** A byte offset into `slab` with room for `bytes` (a fresh zeroed slab when full), 8-byte aligned. */
+function carve(bytes: number): number {
+  const size = (bytes + 7) & ~7;
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += size;
+  return at;
+}
+
+const ELEMENT_BYTES: Record<DType, number> = {
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  bfloat16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  float64: 8,
+};
+
+/** The typed array that stores each dtype, zero-filled. 16-bit floats are stored as raw bits. */
 export function typedArrayFor(dtype: DType, n: number): TypedArray {
+  const bytes = n * ELEMENT_BYTES[dtype];
+  if (bytes <= 64 || bytes > SLAB_MAX_BYTES) return ownTypedArray(dtype, n);
+  const at = carve(bytes);
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(slab, at, n);
+    case "float64":
+      return new Float64Array(slab, at, n);
+    case "int32":
+      return new Int32Array(slab, at, n);
+    case "uint32":
+      return new Uint32Array(slab, at, n);
+    case "int16":
+      return new Int16Array(slab, at, n);
+    case "uint16":
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(slab, at, n);
+    case "int8":
+      return new Int8Array(slab, at, n);
+    case "uint8":
+    case "bool":
+      return new Uint8Array(slab, at, n);
+  }
+}
+
+/** A zero-filled typed array with a buffer of its own (for buffers compared by identity, or handed out). */
+export function ownTypedArray(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(n);
@@ -140,8 +205,22 @@ function toNode(dtype: DType, weak: boolean): Node {
   return isFloat(dtype) ? "f*" : "i*";
 }
 
+const DTYPE_INDEX = new Map<DType, number>(DTYPES.map((d, i) => [d, i]));
+/** promoteTypes results by (a, aWeak, b, bWeak): every op promotes its operands, so the lattice walk is done once per pair. */
+const PROMOTED: ([DType, boolean] | undefined)[] = new Array(4 * DTYPES.length * DTYPES.length);
+
 /** JAX's result type of a binary operation: the lattice join, then canonicalized. */
 export function promoteTypes(a: DType, aWeak: boolean, b: DType, bWeak: boolean): [DType, boolean] {
+  const slot = ((DTYPE_INDEX.get(a)! * 2 + (aWeak ? 1 : 0)) * DTYPES.length + DTYPE_INDEX.get(b)!) * 2 + (bWeak ? 1 : 0);
+  let r = PROMOTED[slot];
+  if (r === undefined) {
+    r = joinTypes(a, aWeak, b, bWeak);
+    PROMOTED[slot] = r;
+  }
+  return [r[0], r[1]];
+}
+
+function joinTypes(a: DType, aWeak: boolean, b: DType, bWeak: boolean): [DType, boolean] {
   // Both weak: promote the strong counterparts and keep the result weak (weak int16 + weak
   // int8 is weak int16), as JAX does.
   if (aWeak && bWeak) {

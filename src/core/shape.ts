@@ -54,6 +54,11 @@ export function normAxes(op: string, axes: number | readonly number[] | null | u
 
 /** numpy broadcasting of several shapes; the error names the op and every shape. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  // the common case, shapes that already agree, allocates nothing but the result
+  const first = shapes[0] ?? [];
+  let same = true;
+  for (let k = 1; k < shapes.length && same; k++) same = shapeEq(first, shapes[k]!);
+  if (same) return [...first];
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(nd).fill(1);
   for (const s of shapes) {

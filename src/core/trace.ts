@@ -14,6 +14,12 @@ export class MainTrace {
   ) {}
   /** Whether this transformation is still running (a tracer from a finished one has escaped). */
   active = true;
+  private cached: Trace | null = null;
+  /** The trace that interprets primitives at this level (traces hold no state but their main, so one serves every bind). */
+  get trace(): Trace {
+    if (this.cached === null) this.cached = this.makeTrace(this);
+    return this.cached;
+  }
 }
 
 export abstract class Trace {
@@ -132,7 +138,7 @@ export function bind(prim: Primitive, args: readonly JaxArray[], params: unknown
     if (concrete) return prim.impl(args as ArrayImpl[], params);
   }
   const main = findTopMain(args);
-  const trace = main.makeTrace(main);
+  const trace = main.trace;
   const tracers = args.map((a) => fullRaise(trace, a));
   return trace.processPrimitive(prim, tracers, params).map(fullLower);
 }

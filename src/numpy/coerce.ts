@@ -14,6 +14,13 @@ export function weakScalar(v: number): ArrayImpl {
   return ArrayImpl.scalar(v, isInt ? "int32" : "float32", true);
 }
 
+const WEAK_INT: { dtype: DType; weakType: boolean; shape: number[] } = { dtype: "int32", weakType: true, shape: [] };
+const WEAK_FLOAT: { dtype: DType; weakType: boolean; shape: number[] } = { dtype: "float32", weakType: true, shape: [] };
+/** The dtype, weak type and shape weakScalar(v) would have. */
+function weakTyped(v: number): { dtype: DType; weakType: boolean; shape: number[] } {
+  return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? WEAK_INT : WEAK_FLOAT;
+}
+
 /** Converts any ArrayLike into an array; nested JS arrays become float32 (or bool) arrays. */
 export function asJax(x: ArrayLike, op = "jnp"): JaxArray {
   if (x instanceof JaxArray) return x;
@@ -131,7 +138,8 @@ export function promoteArgs(op: string, xs: ArrayLike[], opts: PromoteOpts = {})
       if (agree && shapeEq(p.shape, q.shape) && (!opts.inexact || isFloat(p.dtype))) return [a, b];
     }
   }
-  const arrs = xs.map((x) => asJax(x, op));
+  // a JS number takes part in promotion as a weak scalar; no array is built for it here
+  const arrs = xs.map((x) => (typeof x === "number" ? weakTyped(x) : asJax(x, op)));
   let [dt, weak] = resultType(arrs);
   if (opts.inexact && !isFloat(dt)) dt = toInexact(dt);
   const shape = broadcastShapes(op, ...arrs.map((a) => a.shape));
@@ -139,8 +147,8 @@ export function promoteArgs(op: string, xs: ArrayLike[], opts: PromoteOpts = {})
   // float64 arithmetic with 0.1 sees 0.1, not 0.1 rounded to float32 first.
   return arrs.map((a, i) => {
     const x = xs[i];
-    const c = typeof x === "number" ? ArrayImpl.scalar(x, dt, weak) : castTo(a, dt, weak);
-    return opts.keepScalars && c.ndim === 0 ? c : broadcastTo(c, shape, op);
+    const c = typeof x === "number" ? ArrayImpl.scalar(x, dt, weak) : castTo(a as JaxArray, dt, weak);
+    return (opts.keepScalars && c.ndim === 0) || shapeEq(c.shape, shape) ? c : broadcastTo(c, shape, op);
   });
 }
 

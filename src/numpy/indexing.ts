@@ -284,14 +284,14 @@ export function gatherPlan(x: JaxArray, p: Plan, mode: GatherMode, fillValue: nu
 // ---- x.get(...) ----
 
 export function index(x: JaxArray, idx: IndexItem[]): JaxArray {
-  const tokens = resolve("index", x.shape, idx);
-  for (const t of tokens) {
-    if (t.kind === "adv" && typeof t.index === "number") {
-      const n = x.shape[t.axis]!;
-      if (t.index < 0 || t.index >= n)
-        throw new RangeError(`index: index ${t.index < 0 ? t.index - n : t.index} is out of bounds for axis ${t.axis} with size ${n}.`);
-    }
-  }
+  // Out-of-bounds integers clamp to the nearest element, as JAX's indexing does
+  // (x[10] of a size-5 axis reads x[4]); only an empty axis has nothing to read.
+  const tokens = resolve("index", x.shape, idx).map((t) => {
+    if (t.kind !== "adv" || typeof t.index !== "number") return t;
+    const n = x.shape[t.axis]!;
+    if (n === 0) throw new RangeError(`index: index ${t.index} is out of bounds for axis ${t.axis} with size 0.`);
+    return { ...t, index: Math.min(Math.max(t.index, 0), n - 1) };
+  });
   if (tokens.some((t) => t.kind === "adv" && typeof t.index !== "number")) return advancedIndex(x, tokens);
   return basicIndex(x, tokens);
 }

@@ -55,12 +55,12 @@ export function backwardPass(jaxpr: Jaxpr, args: (JaxArray | UndefPrimal)[], cts
     if (!(a instanceof UndefPrimal)) primalEnv.set(v, a);
   });
   // Equations whose inputs are all known are not linear: evaluate them forward first.
+  const isKnown = (a: Atom) => a instanceof Literal || primalEnv.has(a);
   const linearEqns = [];
   for (const eqn of jaxpr.eqns) {
-    const ins = eqn.inputs.map(readPrimal);
-    if (ins.some((x) => x instanceof UndefPrimal)) linearEqns.push(eqn);
+    if (!eqn.inputs.every(isKnown)) linearEqns.push(eqn);
     else {
-      const outs = bind(eqn.prim, ins as JaxArray[], eqn.params);
+      const outs = bind(eqn.prim, eqn.inputs.map(readPrimal) as JaxArray[], eqn.params);
       for (let i = 0; i < outs.length; i++) primalEnv.set(eqn.outBinders[i]!, outs[i]!);
     }
   }

@@ -19,6 +19,10 @@ interface EqnRecipe {
 }
 
 export class PartialEvalTracer extends Tracer {
+  /** The jaxpr variable of an unknown value, given when the jaxpr is built. */
+  variable: Var | null = null;
+  /** Whether the staged jaxpr needs this value (set when the jaxpr is built). */
+  live = false;
   constructor(
     readonly trace: PartialEvalTrace,
     readonly pval: PartialVal,
@@ -76,62 +80,57 @@ export class PartialEvalTrace extends Trace {
     const recipe: EqnRecipe = { prim, inputs: ins, params, outs: [] };
     const outs = outAvals.map((a) => new PartialEvalTracer(this, { known: false, aval: a }, { kind: "eqn", eqn: recipe }));
     recipe.outs = outs;
+    (this.main.globalData as EqnRecipe[]).push(recipe);
     return outs;
   }
 }
 
-/** Builds the jaxpr of the unknown part: inputs are the unknown args, consts the known values it reads. */
-function tracersToJaxpr(ins: PartialEvalTracer[], outs: PartialEvalTracer[]): { jaxpr: Jaxpr; consts: JaxArray[] } {
-  const vars = new Map<PartialEvalTracer, Var>();
+/**
+ * Builds the jaxpr of the unknown part: inputs are the unknown args, consts the known
+ * values it reads. Equations were staged in execution order, which is already a
+ * topological order, so building is one backward pass (keeping only what the outputs
+ * need) and one forward pass (naming values).
+ */
+function tracersToJaxpr(ins: PartialEvalTracer[], outs: PartialEvalTracer[], staged: EqnRecipe[]): { jaxpr: Jaxpr; consts: JaxArray[] } {
+  for (const t of outs) t.live = true;
+  const needed: EqnRecipe[] = [];
+  for (let e = staged.length - 1; e >= 0; e--) {
+    const eqn = staged[e]!;
+    if (!eqn.outs.some((o) => o.live)) continue;
+    needed.push(eqn);
+    for (const t of eqn.inputs) t.live = true;
+  }
+  needed.reverse();
+  const constVars: Var[] = [];
+  const consts: JaxArray[] = [];
   const varOf = (t: PartialEvalTracer): Var => {
-    let v = vars.get(t);
-    if (!v) {
-      v = new Var(t.aval);
-      vars.set(t, v);
+    if (t.variable) return t.variable;
+    const v = new Var(t.aval);
+    t.variable = v;
+    const r = t.recipe;
+    if (r === null) throw new Error("jaxts internal error: a known value reached the linear jaxpr without a recipe");
+    if (r.kind === "const") {
+      constVars.push(v);
+      consts.push(r.val);
+    } else if (r.kind === "lambda") {
+      throw new Error("jaxts internal error: an unknown input that was not declared as an argument");
     }
     return v;
   };
-  const inVars = ins.map(varOf);
-  const constVars: Var[] = [];
-  const consts: JaxArray[] = [];
-  const eqns: JaxprEqn[] = [];
-  const doneEqns = new Set<EqnRecipe>();
-  const visited = new Set<PartialEvalTracer>();
-  // iterative post-order DFS: an equation is emitted after all of its inputs
-  const stack: [PartialEvalTracer, boolean][] = outs.map((t) => [t, false]);
-  stack.reverse();
-  while (stack.length) {
-    const [t, expanded] = stack.pop()!;
-    const r = t.recipe;
-    if (expanded) {
-      if (r?.kind === "eqn" && !doneEqns.has(r.eqn)) {
-        doneEqns.add(r.eqn);
-        eqns.push({
-          prim: r.eqn.prim,
-          inputs: r.eqn.inputs.map(varOf) as Atom[],
-          params: r.eqn.params,
-          outBinders: r.eqn.outs.map(varOf),
-        });
-      }
-      continue;
-    }
-    if (visited.has(t)) continue;
-    visited.add(t);
-    if (r === null) throw new Error("jaxts internal error: a known value reached the linear jaxpr without a recipe");
-    if (r.kind === "lambda") {
-      if (!vars.has(t)) throw new Error("jaxts internal error: an unknown input that was not declared as an argument");
-      continue;
-    }
-    if (r.kind === "const") {
-      constVars.push(varOf(t));
-      consts.push(r.val);
-      continue;
-    }
-    stack.push([t, true]);
-    for (let i = r.eqn.inputs.length - 1; i >= 0; i--) stack.push([r.eqn.inputs[i]!, false]);
-    // sibling outputs share the equation; they need no traversal of their own
-    for (const o of r.eqn.outs as PartialEvalTracer[]) visited.add(o);
-  }
+  const inVars = ins.map((t) => {
+    const v = new Var(t.aval);
+    t.variable = v;
+    return v;
+  });
+  const eqns: JaxprEqn[] = needed.map((r) => {
+    const inputs: Atom[] = r.inputs.map(varOf);
+    const outBinders = r.outs.map((o) => {
+      const v = new Var(o.aval);
+      o.variable = v;
+      return v;
+    });
+    return { prim: r.prim, inputs, params: r.params, outBinders };
+  });
   return { jaxpr: new Jaxpr([...constVars, ...inVars], eqns, outs.map(varOf)), consts };
 }
 
@@ -144,19 +143,28 @@ export function partialEvalFlat(
   pvalsIn: PartialVal[],
   instantiate: (i: number) => boolean,
 ): { jaxpr: Jaxpr; consts: JaxArray[]; pvalsOut: PartialVal[] } {
+  const staged: EqnRecipe[] = [];
   return withMain(
     (m: MainTrace) => new PartialEvalTrace(m),
-    null,
+    staged,
     (main) => {
       const trace = new PartialEvalTrace(main);
-      const tracersIn = pvalsIn.map((p) => trace.newArg(p));
-      const outs = f(tracersIn).map((o, i) => {
+      // Known inputs go in as themselves, not as known tracers: computations on known
+      // values alone then never enter this trace (they run at once, below it), so only
+      // equations that touch an unknown value pay for partial evaluation.
+      const unkIn: PartialEvalTracer[] = [];
+      const argsIn = pvalsIn.map((p) => {
+        if (p.known) return p.val;
+        const t = trace.newArg(p);
+        unkIn.push(t);
+        return t;
+      });
+      const outs = f(argsIn).map((o, i) => {
         const t = fullRaise(trace, o) as PartialEvalTracer;
         return instantiate(i) ? trace.instantiateConst(t) : t;
       });
-      const unkIn = tracersIn.filter((t) => !t.pval.known);
       const unkOut = outs.filter((t) => !t.pval.known);
-      const { jaxpr, consts } = tracersToJaxpr(unkIn, unkOut);
+      const { jaxpr, consts } = tracersToJaxpr(unkIn, unkOut, staged);
       return { jaxpr, consts, pvalsOut: outs.map((t) => t.pval) };
     },
   );

@@ -5,7 +5,7 @@
 // is written (liveness by node order), so a long program needs few buffers.
 
 import type { FusionPlan } from "../../compiler/fusion.js";
-import { type TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { ownTypedArray, type TypedArray } from "../../core/dtype.js";
 import { type Atom, type JaxprEqn, Var } from "../../core/jaxpr.js";
 
 export type Storage = { kind: "fresh" } | { kind: "pool"; buffer: TypedArray };
@@ -74,7 +74,7 @@ export function planBuffers(plan: FusionPlan, writesOwnBuffer: (e: JaxprEqn) => 
       }
     }
     const key = `${v.aval.dtype}:${v.aval.size}`;
-    const buffer = free.get(key)?.pop() ?? typedArrayFor(v.aval.dtype, v.aval.size);
+    const buffer = free.get(key)?.pop() ?? ownTypedArray(v.aval.dtype, v.aval.size);
     storage.set(v, { kind: "pool", buffer });
     release.push({ at: lastUse.get(v) ?? at, key, buffer });
   }

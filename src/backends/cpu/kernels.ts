@@ -416,6 +416,6 @@ export function convert(x: ArrayImpl, aval: ShapedArray): ArrayImpl {
 
 export function bitcast(x: ArrayImpl, aval: ShapedArray): ArrayImpl {
   const out = typedArrayFor(aval.dtype, aval.size);
-  new Uint8Array(out.buffer).set(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
   return new ArrayImpl(out, aval);
 }
