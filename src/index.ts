@@ -3,6 +3,7 @@ import "./numpy/methods.js";
 
 export { exportOnnx, writeOnnx } from "./backends/ort/export.js";
 export { configureOrt, ortAvailable, ortUnavailableReason } from "./backends/ort/session.js";
+export { type OrtWebModule, ortWebAvailable, useOnnxruntimeWeb } from "./backends/ort_web/runtime.js";
 export { type Backend, defaultBackend, devices, setDefaultBackend } from "./backends/select.js";
 export { type ArrayLike, type AtGetOpts, type AtUpdateOpts, type IndexItem, type IndexUpdateRef, JaxArray as Array } from "./core/array.js";
 export { ShapedArray } from "./core/aval.js";

@@ -4,10 +4,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { OrtUnsupported } from "../src/backends/ort/graph.js";
+import { lowerToOnnx } from "../src/backends/ort/lower.js";
 import { compileOrt } from "../src/backends/ort/session.js";
 import type { ArrayImpl } from "../src/core/array.js";
 import type { DType, Array as JArray } from "../src/index.js";
 import { numpy as jnp, lax, makeJaxpr } from "../src/index.js";
+import { cholesky } from "../src/primitives/linalg.js";
 import { fma } from "../src/random/fma.js";
 import { checkOrt, requireOrt } from "./ort_helpers.js";
 
@@ -397,21 +399,31 @@ test("dynamic_slice and dynamic_update_slice clamp their starts", () => {
   }
 });
 
-test("a primitive without an exact lowering raises OrtUnsupported naming it", () => {
+test("a host primitive: one model cannot hold it (OrtUnsupported names it); compiled alone it is left to the cpu engine", () => {
   const m = jnp.array([
     [4, 1],
-    [1, 3],
+    [1, 3.5],
   ]);
-  const closed = makeJaxpr((m: JArray) => jnp.linalg.cholesky(m))(m);
+  const closed = makeJaxpr((m: JArray) => cholesky(m))(m);
   assert.throws(
-    () => compileOrt(closed),
+    () => lowerToOnnx(closed),
     (e: unknown) => e instanceof OrtUnsupported && /cholesky/.test(e.message),
   );
-  const h = jnp.array([1, 2], { dtype: "float16" });
   assert.throws(
-    () => compileOrt(makeJaxpr((h: JArray) => h.add(1))(h)),
-    (e: unknown) => e instanceof OrtUnsupported && /float16/.test(e.message),
+    () => compileOrt(closed),
+    (e: unknown) => e instanceof OrtUnsupported && /no equation/.test(e.message),
   );
+});
+
+test("16-bit floats compute in float32 and round after every equation", () => {
+  for (const dtype of ["float16", "bfloat16"] as const) {
+    const h = jnp.array([1, 2.5, 1000.1], { dtype });
+    const f = (h: JArray) => h.mul(h).add(1);
+    const closed = makeJaxpr(f)(h);
+    const [out] = compileOrt(closed)([h as unknown as ArrayImpl]);
+    assert.equal(out!.dtype, dtype);
+    assert.deepEqual(out!.tolist(), f(h).tolist());
+  }
 });
 
 test("sessions are cached per jaxpr", () => {

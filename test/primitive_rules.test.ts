@@ -38,6 +38,7 @@ import { add, cos, lt, mul, sin, tanh } from "../src/primitives/elementwise.js";
 import { concatenate, fullLike, transpose as laxTranspose, reshape } from "../src/primitives/shape_ops.js";
 import { traceToJaxpr } from "../src/transforms/stage.js";
 import { asList, type CheckGradsOpts, checkGrads, inner, makeArray, Rng, randomLike } from "./fd.js";
+import { assertAllClose } from "./helpers.js";
 
 // ---------------------------------------------------------------------------
 // sample operands
@@ -958,13 +959,33 @@ function checkTransposeRule(prim: Primitive, c: Case, seed: number): void {
   }
 }
 
-/** jit(f) equals f, and the eager outputs have the avals abstractEval promises (what jit stages). */
+/**
+ * jit(f) equals f on the cpu engine and on ONNX Runtime (lowered primitives; float32 results
+ * within 1e-5, float64 within 1e-10), and the eager outputs have the avals abstractEval
+ * promises (what jit stages).
+ */
 function checkJit(prim: Primitive, c: Case, seed: number): void {
   const ex = c.sample(new Rng(seed));
   const f = applyFn(prim, c);
   const label = `${prim.name} [${c.label}]`;
   const outs = f(...ex);
   assertAllSame(asList(jit(f)(...ex)), outs, `${label}: jit(f) vs f`);
+  if (prim.onnx !== "host") {
+    const got = asList(jit(f, { backend: "ort" })(...ex));
+    assert.equal(got.length, outs.length, `${label}: jit ort outputs`);
+    got.forEach((a, k) => {
+      const e = outs[k]!;
+      assert.equal(a.dtype, e.dtype, `${label} on ort: dtype`);
+      assert.deepEqual([...a.shape], [...e.shape], `${label} on ort: shape`);
+      const rel = e.dtype === "float64" ? 1e-10 : 1e-5;
+      assertAllClose(
+        Array.from(a.dataSync(), Number),
+        Array.from(e.dataSync(), Number),
+        { rtol: rel, atol: rel },
+        `${label}: jit ort vs f (output ${k})`,
+      );
+    });
+  }
   const ins = c.pre ? c.pre(ex) : ex;
   const avals = prim.abstractEval(
     ins.map((x) => x.aval),
@@ -1007,7 +1028,7 @@ for (const prim of allPrimitives()) {
       test(`${prim.name} [${c.label}]: jvp gives zero tangents (${reason})`, () => checkZeroJvp(prim, c, seed));
     }
     test(`${prim.name} [${c.label}]: vmap equals stacking per-example results`, () => checkBatching(prim, c, seed + 100));
-    test(`${prim.name} [${c.label}]: jit(f) equals f, abstractEval matches eager`, () => checkJit(prim, c, seed + 200));
+    test(`${prim.name} [${c.label}]: jit(f) equals f on cpu and ort, abstractEval matches eager`, () => checkJit(prim, c, seed + 200));
   });
 }
 

@@ -35,12 +35,18 @@ export interface Options {
   budgetSeconds: number;
   /** A contestant whose one call is estimated to take longer than this is skipped. */
   maxCallSeconds: number;
+  /**
+   * Seconds of untimed calls before calibration settles: JavaScript code runs interpreted
+   * for its first few thousand calls and only then optimized, which for an eager step can
+   * mean milliseconds instead of microseconds. Every contestant gets the same warm-up.
+   */
+  warmupSeconds: number;
 }
 
 export function options(quick: boolean, rounds?: number): Options {
   return quick
-    ? { quick, rounds: rounds ?? 3, sampleSeconds: 0.05, budgetSeconds: 1.5, maxCallSeconds: 3 }
-    : { quick, rounds: rounds ?? 9, sampleSeconds: 0.3, budgetSeconds: 8, maxCallSeconds: 10 };
+    ? { quick, rounds: rounds ?? 3, sampleSeconds: 0.05, budgetSeconds: 1.5, maxCallSeconds: 3, warmupSeconds: 0.5 }
+    : { quick, rounds: rounds ?? 9, sampleSeconds: 0.3, budgetSeconds: 8, maxCallSeconds: 10, warmupSeconds: 1.5 };
 }
 
 export interface CheckResult {
@@ -168,6 +174,11 @@ export async function measureCase(spec: CaseSpec, opts: Options, tag: string): P
       for (let i = 0; i < 5 && t < opts.sampleSeconds / 3; i++) {
         reps = Math.max(reps * 2, Math.ceil((reps * opts.sampleSeconds) / 2 / Math.max(t, 1e-9)));
         t = await l.c.time(reps);
+      }
+      // warm up for warmupSeconds in runs of `reps` (at least one run), then re-measure
+      for (let spent = t; spent < opts.warmupSeconds; ) {
+        t = await l.c.time(reps);
+        spent += t;
       }
       const perRep = t / reps;
       l.reps = Math.max(1, Math.round(opts.sampleSeconds / perRep));

@@ -1,15 +1,19 @@
 // Choosing the engine for a jitted program: tiny programs run as generated JavaScript
 // (no dispatch, about a microsecond), FLOP-heavy ones in ONNX Runtime (MLAS GEMMs on all
-// cores), when onnxruntime-node is installed. Users can force either.
+// cores), when onnxruntime-node is installed. Users can force either. `callAsync` may also
+// run heavy programs in onnxruntime-web (browsers), whose sessions only run asynchronously.
 import type { ArrayImpl } from "../core/array.js";
 import type { ClosedJaxpr, Jaxpr } from "../core/jaxpr.js";
 import { sizeOf } from "../core/shape.js";
 import { compileJaxpr } from "./cpu/codegen.js";
 import { OrtUnsupported } from "./ort/graph.js";
 import { compileOrt, OrtUnavailable, ortAvailable, ortUnavailableReason } from "./ort/session.js";
+import { ortWebAvailable, ortWebRuntime } from "./ort_web/runtime.js";
+import { compileOrtWeb, OrtWebUnavailable } from "./ort_web/session.js";
 
-export type Backend = "auto" | "cpu" | "ort" | "interpret";
+export type Backend = "auto" | "cpu" | "ort" | "ort-web" | "interpret";
 export type Executable = (args: ArrayImpl[]) => ArrayImpl[];
+export type AsyncExecutable = (args: ArrayImpl[]) => Promise<ArrayImpl[]>;
 
 let defaultChoice: Backend = "auto";
 
@@ -18,8 +22,8 @@ export function defaultBackend(): Backend {
   return defaultChoice;
 }
 export function checkBackend(op: string, b: unknown): Backend {
-  if (!["auto", "cpu", "ort", "interpret"].includes(b as string)) {
-    throw new Error(`${op}: unknown backend ${JSON.stringify(b)}; use "auto", "cpu", "ort" or "interpret".`);
+  if (!["auto", "cpu", "ort", "ort-web", "interpret"].includes(b as string)) {
+    throw new Error(`${op}: unknown backend ${JSON.stringify(b)}; use "auto", "cpu", "ort", "ort-web" or "interpret".`);
   }
   return b as Backend;
 }
@@ -27,10 +31,23 @@ export function setDefaultBackend(b: Backend): void {
   defaultChoice = checkBackend("setDefaultBackend", b);
 }
 
-/** The engines available here: cpu always, ort when onnxruntime-node loads. */
-export function devices(): { backend: "cpu" | "ort"; description: string }[] {
-  const out: { backend: "cpu" | "ort"; description: string }[] = [{ backend: "cpu", description: "generated JavaScript on typed arrays" }];
+/**
+ * The engines available here: cpu always, ort when onnxruntime-node loads, ort-web when
+ * onnxruntime-web is registered (useOnnxruntimeWeb) or loaded as the global `ort`.
+ */
+export function devices(): { backend: "cpu" | "ort" | "ort-web"; description: string }[] {
+  const out: { backend: "cpu" | "ort" | "ort-web"; description: string }[] = [
+    { backend: "cpu", description: "generated JavaScript on typed arrays" },
+  ];
   if (ortAvailable()) out.push({ backend: "ort", description: "ONNX Runtime (onnxruntime-node, CPU execution provider)" });
+  const web = ortWebRuntime();
+  if (web) {
+    const version = web.env?.versions?.web;
+    out.push({
+      backend: "ort-web",
+      description: `ONNX Runtime Web (onnxruntime-web${version ? ` ${version}` : ""}, wasm execution provider; jit(f).callAsync only)`,
+    });
+  }
   return out;
 }
 
@@ -65,13 +82,24 @@ let warned = false;
 function notice(reason: string): void {
   if (warned) return;
   warned = true;
-  console.warn(`jaxts: onnxruntime-node is not available (${reason}); heavy jit programs run on the cpu engine.`);
+  if (ortWebAvailable()) {
+    console.warn(
+      `jaxts: heavy jit programs called synchronously run on the cpu engine (onnxruntime-node: ${reason}); jit(f).callAsync runs them on onnxruntime-web.`,
+    );
+  } else console.warn(`jaxts: onnxruntime-node is not available (${reason}); heavy jit programs run on the cpu engine.`);
 }
 
-/** Builds the executable for an optimized jaxpr on the chosen (or cost-model) backend. */
+function isHeavy(closed: ClosedJaxpr): boolean {
+  return estimateFlops(closed.jaxpr) >= ORT_THRESHOLD_FLOPS;
+}
+
+/**
+ * Builds the executable for an optimized jaxpr on the chosen (or cost-model) backend. A
+ * synchronous call cannot wait for onnxruntime-web, so "ort-web" runs where "auto" would.
+ */
 export function compileFor(closed: ClosedJaxpr, backend: Backend): Executable {
   if (backend === "interpret") return compileJaxpr(closed, { mode: "interpret" });
-  const wantOrt = backend === "ort" || (backend === "auto" && estimateFlops(closed.jaxpr) >= ORT_THRESHOLD_FLOPS);
+  const wantOrt = backend === "ort" || ((backend === "auto" || backend === "ort-web") && isHeavy(closed));
   if (wantOrt) {
     try {
       const run = compileOrt(closed);
@@ -83,4 +111,27 @@ export function compileFor(closed: ClosedJaxpr, backend: Backend): Executable {
     }
   }
   return compileJaxpr(closed);
+}
+
+/**
+ * Builds the asynchronous executable for an optimized jaxpr (`callAsync`). onnxruntime-node
+ * runs synchronously and natively, so it stays first choice wherever it loads; onnxruntime-web
+ * takes the programs it would take (heavy ones under "auto", all under "ort") where it does
+ * not (browsers), and every program under "ort-web". Everything else runs as compileFor builds it.
+ */
+export async function compileForAsync(closed: ClosedJaxpr, backend: Backend): Promise<AsyncExecutable> {
+  const onWeb =
+    backend === "ort-web" || ((backend === "ort" || (backend === "auto" && isHeavy(closed))) && ortWebAvailable() && !ortAvailable());
+  if (onWeb) {
+    try {
+      return await compileOrtWeb(closed);
+    } catch (err) {
+      if (!(err instanceof OrtUnsupported || err instanceof OrtWebUnavailable)) throw err;
+      if (backend === "ort-web") console.warn(`jaxts: jit(…, {backend: "ort-web"}): ${err.message}; running on the cpu engine.`);
+    }
+    const run = compileJaxpr(closed);
+    return async (args) => run(args);
+  }
+  const run = compileFor(closed, backend);
+  return async (args) => run(args);
 }

@@ -1,7 +1,9 @@
 // A primitive is one declaration that holds every rule it needs: how to compute it
 // (impl), what it produces (abstractEval), how it differentiates (jvp, transpose), how
 // it vectorizes (batch). Leaving a rule out is a type error; a non-linear primitive says
-// so with `transpose: null`.
+// so with `transpose: null`, and one that jit's ONNX engine cannot express as graph
+// nodes says so with `onnx: "host"`.
+import type { LowerRule } from "../backends/ort/rule.js";
 import type { ArrayImpl, JaxArray } from "./array.js";
 import type { ShapedArray } from "./aval.js";
 import type { DType } from "./dtype.js";
@@ -31,6 +33,14 @@ export interface PrimitiveRules<P> {
   transpose: ((cts: Tangent[], args: (JaxArray | UndefPrimal)[], params: P) => (Tangent | null)[]) | null;
   /** vmap: inputs with their batch dims (not all null) to outputs with theirs. */
   batch(axisSize: number, args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]];
+  /**
+   * How jit's ONNX engine computes it: a LowerRule emitting the graph nodes (helpers in
+   * src/backends/ort/), or "host": the equation runs eagerly (`impl`) on the host between
+   * ONNX Runtime sessions, as XLA calls LAPACK through custom calls (decompositions,
+   * samplers with data-dependent loops, callbacks). A rule may still throw OrtUnsupported
+   * for some dtypes or shapes; that equation then runs on the host too.
+   */
+  onnx: LowerRule<P> | "host";
   /**
    * For elementwise primitives: the scalar function computing one element for a dtype.
    * The eager kernel loops over it, and the jit code generator fuses chains of them.

@@ -1,5 +1,7 @@
 // Control flow primitives that hold sub-jaxprs: cond (switch), scan and while. Their
 // rules transform the sub-jaxprs (jaxpr_transforms.ts), so loops are never unrolled.
+
+import * as C from "../backends/ort/control_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
@@ -154,6 +156,7 @@ export const condP: Primitive<CondParams> = definePrimitive<CondParams>({
     return outUk.map((u) => (u ? staged[ui++]! : trace.pure(knownOuts[ki++]!)));
   },
   printParams: (p) => `[branches=(${p.branches.length} jaxprs)]`,
+  onnx: C.cond,
 });
 
 // =========================== scan ===========================
@@ -401,6 +404,7 @@ export const scanP: Primitive<ScanParams> = definePrimitive<ScanParams>({
     return [...kU.map((u) => (u ? sCarry[a++]! : trace.pure(kCarryOut[b++]!))), ...yU.map((u) => (u ? sYs[c++]! : trace.pure(kYs[d++]!)))];
   },
   printParams: (p) => `[length=${p.length} num_carry=${p.numCarry} num_consts=${p.numConsts} reverse=${p.reverse ? "True" : "False"}]`,
+  onnx: C.scan,
 });
 
 // =========================== while ===========================
@@ -536,4 +540,5 @@ export const whileP: Primitive<WhileParams> = definePrimitive<WhileParams>({
     ).map((v) => trace.pure(v));
   },
   printParams: (p) => `[cond_nconsts=${p.condNumConsts} body_nconsts=${p.bodyNumConsts}]`,
+  onnx: C.whileLoop,
 });

@@ -5,6 +5,8 @@
 // differentiated, as in JAX, through a parallel prefix scan (associativeScan below) built
 // from slices, pads and the elementwise primitive's own JVP, so ties in cummax/cummin
 // share the tangent exactly as JAX's max/min do.
+
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, decodeHalf, encodeHalf, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { isHalf, isInteger, typedArrayFor } from "../core/dtype.js";
@@ -68,6 +70,7 @@ function cumulative(
     transpose,
     batch: (size, [x], [bd], p) => [[bind1(prim, [moveBatchAxis(size, bd ?? null, 0, x!)], { ...p, axis: p.axis + 1 })], [0]],
     printParams: (p) => `[axis=${p.axis} reverse=${p.reverse ? "True" : "False"}]`,
+    onnx: S.cumulative(name.slice(3) as "sum" | "prod" | "max" | "min"),
   });
   return prim;
 }

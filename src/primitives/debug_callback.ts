@@ -32,6 +32,8 @@ export const debugCallbackP: Primitive<CallbackParams> = definePrimitive<Callbac
   },
   effectful: true,
   printParams: () => "",
+  // the callback is JavaScript: on ort it runs between sessions, in program order
+  onnx: "host",
 });
 
 export function debugCallback(callback: (values: ArrayImpl[]) => void, args: JaxArray[]): void {

@@ -1,6 +1,7 @@
 // dot_general: contraction over paired axes with batch axes (matmul, dot, einsum, ...).
 
 import * as K from "../backends/cpu/kernels.js";
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, typedArrayFor } from "../core/dtype.js";
@@ -140,6 +141,7 @@ export const dotGeneralP = definePrimitive<DotParams>({
   },
   printParams: (p) =>
     `[dimension_numbers=(((${p.dims.lhsContracting.join(", ")}${p.dims.lhsContracting.length === 1 ? "," : ""}), (${p.dims.rhsContracting.join(", ")}${p.dims.rhsContracting.length === 1 ? "," : ""})), ((${p.dims.lhsBatch.join(", ")}), (${p.dims.rhsBatch.join(", ")}))) preferred_element_type=${p.preferredElementType ?? "None"}]`,
+  onnx: (g, ins, p, outs) => S.dotGeneral(g, ins, p, outs),
 });
 
 function convertBack(x: JaxArray, aval: ShapedArray): JaxArray {

@@ -4,6 +4,8 @@
 //
 // Under vmap with batched start indices every example has its own window, which is a
 // gather (or a scatter, for the update) with one index row per element of the window.
+
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { isInteger, isUnsigned, typedArrayFor } from "../core/dtype.js";
@@ -129,6 +131,7 @@ export const dynamicSliceP: Primitive<DynamicSliceParams> = definePrimitive<Dyna
     return [[gather(op, idx, { mode: "clip" })], [0]];
   },
   printParams: (p) => `[slice_sizes=(${p.sliceSizes.join(", ")}${p.sliceSizes.length === 1 ? "," : ""})]`,
+  onnx: (g, ins, p) => S.dynamicSlice(g, ins, p),
 });
 
 export const dynamicUpdateSliceP: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
@@ -182,6 +185,7 @@ export const dynamicUpdateSliceP: Primitive<Record<string, never>> = definePrimi
     const idx = windowIndices(size, inner, up.shape.slice(1), starts, bs, true);
     return [[scatter(op, idx, up, { mode: "clip" })], [0]];
   },
+  onnx: (g, ins) => S.dynamicUpdateSlice(g, ins),
 });
 
 // ---- binders ----

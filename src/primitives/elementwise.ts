@@ -2,6 +2,10 @@
 // does the broadcasting and promotion before binding these).
 
 import { bitcast, convert, elementwise, type Scalar } from "../backends/cpu/kernels.js";
+import * as E from "../backends/ort/elementwise_ops.js";
+import { int, ONNX_CODE, OrtUnsupported } from "../backends/ort/graph.js";
+import type { LowerRule } from "../backends/ort/rule.js";
+import * as T from "../backends/ort/typed_ops.js";
 import type { JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat, isInteger, isUnsigned } from "../core/dtype.js";
@@ -60,6 +64,7 @@ interface ElementwiseSpec {
   outDtype?: DType;
   jvp: (primals: JaxArray[], tangents: Tangent[], out: JaxArray) => Tangent;
   transpose?: (ct: JaxArray, args: (JaxArray | UndefPrimal)[]) => (Tangent | null)[];
+  onnx: LowerRule;
 }
 
 function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> {
@@ -99,6 +104,7 @@ function elementwiseOp(spec: ElementwiseSpec): Primitive<Record<string, never>> 
     transpose: spec.transpose ? (cts, args) => spec.transpose!(instantiate(cts[0]!), args).map((c, i) => unbroadcast(c, args[i]!)) : null,
     batch: batchElementwise((args) => bind(prim, args, {})),
     scalar: kernel,
+    onnx: spec.onnx,
   });
   return prim;
 }
@@ -117,6 +123,7 @@ export const negP = elementwiseOp({
   kernel: (d) => (isUnsigned(d) ? (x) => -x >>> 0 : (x) => -x),
   jvp: (_, [t]) => negTangent(t!),
   transpose: (ct) => [neg(ct)],
+  onnx: (g, [x]) => [isUnsigned(x!.dtype as DType) ? T.sub(g, g.scalar(0, x!.dtype), x!) : T.typed(g, "Neg", [x!])],
 });
 export const sinP = elementwiseOp({
   name: "sin",
@@ -124,6 +131,7 @@ export const sinP = elementwiseOp({
   kernel: same(Math.sin),
   accepts: floatOnly,
   jvp: ([x], [t]) => scaleTangent(t!, cos(x!)),
+  onnx: E.unary("Sin"),
 });
 export const cosP = elementwiseOp({
   name: "cos",
@@ -131,6 +139,7 @@ export const cosP = elementwiseOp({
   kernel: same(Math.cos),
   accepts: floatOnly,
   jvp: ([x], [t]) => scaleTangent(t!, neg(sin(x!))),
+  onnx: E.unary("Cos"),
 });
 export const tanP = elementwiseOp({
   name: "tan",
@@ -138,6 +147,11 @@ export const tanP = elementwiseOp({
   kernel: same(Math.tan),
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, add(fullLike(y.aval, 1), mul(y, y))),
+  onnx: (g, [x]) => {
+    E.floatOnly("tan", x!);
+    if (x!.dtype === "float32") return [g.ew("Tan", [x!], "float32")];
+    return [g.ew("Div", [g.ew("Sin", [x!], "float64"), g.ew("Cos", [x!], "float64")], "float64")];
+  },
 });
 export const tanhP = elementwiseOp({
   name: "tanh",
@@ -145,6 +159,7 @@ export const tanhP = elementwiseOp({
   kernel: same(Math.tanh),
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, sub(fullLike(y.aval, 1), mul(y, y))),
+  onnx: E.unary("Tanh"),
 });
 export const expP = elementwiseOp({
   name: "exp",
@@ -152,6 +167,7 @@ export const expP = elementwiseOp({
   kernel: same(Math.exp),
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, y),
+  onnx: E.unary("Exp"),
 });
 export const logP = elementwiseOp({
   name: "log",
@@ -159,6 +175,7 @@ export const logP = elementwiseOp({
   kernel: same(Math.log),
   accepts: floatOnly,
   jvp: ([x], [t]) => divTangent(t!, x!),
+  onnx: E.unary("Log"),
 });
 export const log1pP = elementwiseOp({
   name: "log1p",
@@ -166,6 +183,10 @@ export const log1pP = elementwiseOp({
   kernel: same(Math.log1p),
   accepts: floatOnly,
   jvp: ([x], [t]) => divTangent(t!, add(x!, fullLike(x!.aval, 1))),
+  onnx: (g, [x]) => {
+    E.floatOnly("log1p", x!);
+    return [E.log1p(g, x!)];
+  },
 });
 export const expm1P = elementwiseOp({
   name: "expm1",
@@ -173,6 +194,10 @@ export const expm1P = elementwiseOp({
   kernel: same(Math.expm1),
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, add(y, fullLike(y.aval, 1))),
+  onnx: (g, [x]) => {
+    E.floatOnly("expm1", x!);
+    return [E.expm1(g, x!)];
+  },
 });
 export const sqrtP = elementwiseOp({
   name: "sqrt",
@@ -180,6 +205,7 @@ export const sqrtP = elementwiseOp({
   kernel: same(Math.sqrt),
   accepts: floatOnly,
   jvp: (_, [t], y) => divTangent(t!, mul(y, fullLike(y.aval, 2))),
+  onnx: E.unary("Sqrt"),
 });
 export const rsqrtP = elementwiseOp({
   name: "rsqrt",
@@ -187,6 +213,10 @@ export const rsqrtP = elementwiseOp({
   kernel: same((x) => 1 / Math.sqrt(x)),
   accepts: floatOnly,
   jvp: ([x], [t], y) => scaleTangent(t!, mul(div(y, x!), fullLike(y.aval, -0.5))),
+  onnx: (g, [x]) => {
+    E.floatOnly("rsqrt", x!);
+    return [g.ew("Div", [g.scalar(1, x!.dtype), g.ew("Sqrt", [x!], x!.dtype)], x!.dtype)];
+  },
 });
 export const logisticP = elementwiseOp({
   name: "logistic",
@@ -194,21 +224,38 @@ export const logisticP = elementwiseOp({
   kernel: same((x) => 1 / (1 + Math.exp(-x))),
   accepts: floatOnly,
   jvp: (_, [t], y) => scaleTangent(t!, mul(y, sub(fullLike(y.aval, 1), y))),
+  onnx: E.unary("Sigmoid"),
 });
 export const absP = elementwiseOp({
   name: "abs",
   arity: 1,
   kernel: (d) => (isUnsigned(d) ? (x) => x : Math.abs),
   jvp: ([x], [t]) => scaleTangent(t!, sign(x!)),
+  onnx: (g, [x]) => [isUnsigned(x!.dtype as DType) ? x! : T.typed(g, "Abs", [x!])],
 });
 export const signP = elementwiseOp({
   name: "sign",
   arity: 1,
   kernel: (d) => (isUnsigned(d) ? (x) => (x > 0 ? 1 : 0) : (x) => (Number.isNaN(x) ? x : x > 0 ? 1 : x < 0 ? -1 : 0)),
   jvp: zeroJvp,
+  onnx: (g, [x]) => [T.typed(g, "Sign", [x!])],
 });
-export const floorP = elementwiseOp({ name: "floor", arity: 1, kernel: same(Math.floor), accepts: floatOnly, jvp: zeroJvp });
-export const ceilP = elementwiseOp({ name: "ceil", arity: 1, kernel: same(Math.ceil), accepts: floatOnly, jvp: zeroJvp });
+export const floorP = elementwiseOp({
+  name: "floor",
+  arity: 1,
+  kernel: same(Math.floor),
+  accepts: floatOnly,
+  jvp: zeroJvp,
+  onnx: E.unary("Floor"),
+});
+export const ceilP = elementwiseOp({
+  name: "ceil",
+  arity: 1,
+  kernel: same(Math.ceil),
+  accepts: floatOnly,
+  jvp: zeroJvp,
+  onnx: E.unary("Ceil"),
+});
 /** Rounds half to even, as jnp.round does. */
 export const roundP = elementwiseOp({
   name: "round",
@@ -219,6 +266,7 @@ export const roundP = elementwiseOp({
   }),
   accepts: floatOnly,
   jvp: zeroJvp,
+  onnx: E.unary("Round"), // ONNX Round rounds half to even too
 });
 export const notP = elementwiseOp({
   name: "not",
@@ -226,6 +274,7 @@ export const notP = elementwiseOp({
   kernel: (d) => (d === "bool" ? (x) => (x ? 0 : 1) : (x) => ~x),
   accepts: (d) => !isFloat(d),
   jvp: zeroJvp,
+  onnx: (g, [x]) => [x!.dtype === "bool" ? T.not(g, x!) : g.ew("BitwiseNot", [x!], x!.dtype)],
 });
 export const isFiniteP = elementwiseOp({
   name: "is_finite",
@@ -234,6 +283,10 @@ export const isFiniteP = elementwiseOp({
   accepts: floatOnly,
   outDtype: "bool",
   jvp: zeroJvp,
+  onnx: (g, [x]) => {
+    E.floatOnly("is_finite", x!);
+    return [T.not(g, T.or(g, T.nan(g, x!), g.ew("IsInf", [x!], "bool")))];
+  },
 });
 
 // ---- binary ----
@@ -243,6 +296,7 @@ export const addP = elementwiseOp({
   kernel: (d) => (d === "bool" ? (x, y) => x | y : (x, y) => x + y),
   jvp: (_, [a, b]) => addTangents(a!, b!),
   transpose: (ct, [x, y]) => [isUndef(x) ? ct : null, isUndef(y) ? ct : null],
+  onnx: (g, [x, y]) => [x!.dtype === "bool" ? T.or(g, x!, y!) : T.add(g, x!, y!)],
 });
 export const subP = elementwiseOp({
   name: "sub",
@@ -250,6 +304,7 @@ export const subP = elementwiseOp({
   kernel: same((x, y) => x - y),
   jvp: (_, [a, b]) => addTangents(a!, negTangent(b!)),
   transpose: (ct, [x, y]) => [isUndef(x) ? ct : null, isUndef(y) ? neg(ct) : null],
+  onnx: (g, [x, y]) => [T.sub(g, x!, y!)],
 });
 export const mulP = elementwiseOp({
   name: "mul",
@@ -260,6 +315,7 @@ export const mulP = elementwiseOp({
     if (isUndef(x) && isUndef(y)) throw new Error("mul: cannot transpose a product of two linear inputs");
     return isUndef(x) ? [mul(ct, y! as JaxArray), null] : [null, mul(x! as JaxArray, ct)];
   },
+  onnx: (g, [x, y]) => [x!.dtype === "bool" ? T.and(g, x!, y!) : T.mul(g, x!, y!)],
 });
 export const divP = elementwiseOp({
   name: "div",
@@ -270,6 +326,7 @@ export const divP = elementwiseOp({
     if (isUndef(y)) throw new Error("div: cannot transpose with respect to the divisor");
     return [isUndef(x) ? div(ct, y! as JaxArray) : null, null];
   },
+  onnx: (g, [x, y]) => [isFloat(x!.dtype as DType) ? g.ew("Div", [x!, y!], x!.dtype) : E.intDivRem(g, x!, y!, false)],
 });
 /** Remainder with the dividend's sign (C fmod), as lax.rem. */
 export const remP = elementwiseOp({
@@ -280,6 +337,7 @@ export const remP = elementwiseOp({
     const q = div(x!, y!);
     return addTangents(a!, negTangent(scaleTangent(b!, mul(sign(q), floor(abs(q))))));
   },
+  onnx: (g, [x, y]) => [isFloat(x!.dtype as DType) ? g.ew("Mod", [x!, y!], x!.dtype, { fmod: int(1) }) : E.intDivRem(g, x!, y!, true)],
 });
 export const powP = elementwiseOp({
   name: "pow",
@@ -295,18 +353,24 @@ export const powP = elementwiseOp({
     const tb = scaleTangent(b!, select(eq(x!, zero), zero, mul(log(select(eq(x!, zero), one, x!)), out)));
     return addTangents(ta, tb);
   },
+  onnx: (g, [x, y]) => {
+    E.floatOnly("pow", x!);
+    return [g.ew("Pow", [x!, y!], x!.dtype)];
+  },
 });
 export const maxP = elementwiseOp({
   name: "max",
   arity: 2,
   kernel: same((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x > y ? x : y)),
   jvp: ([x, y], [a, b]) => balancedJvp(x!, y!, a!, b!, gt),
+  onnx: (g, [x, y]) => [T.max(g, x!, y!)],
 });
 export const minP = elementwiseOp({
   name: "min",
   arity: 2,
   kernel: same((x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x < y ? x : y)),
   jvp: ([x, y], [a, b]) => balancedJvp(x!, y!, a!, b!, lt),
+  onnx: (g, [x, y]) => [T.min(g, x!, y!)],
 });
 export const atan2P = elementwiseOp({
   name: "atan2",
@@ -318,12 +382,37 @@ export const atan2P = elementwiseOp({
     const den = add(mul(x!, x!), mul(y!, y!));
     return addTangents(divTangent(scaleTangent(a!, y!), den), divTangent(negTangent(scaleTangent(b!, x!)), den));
   },
+  onnx: (g, [x, y]) => {
+    E.floatOnly("atan2", x!, ["float32"]);
+    return [E.atan2(g, x!, y!)];
+  },
 });
 
 const intOrBool = (d: DType) => !isFloat(d);
-export const andP = elementwiseOp({ name: "and", arity: 2, kernel: same((x, y) => x & y), accepts: intOrBool, jvp: zeroJvp });
-export const orP = elementwiseOp({ name: "or", arity: 2, kernel: same((x, y) => x | y), accepts: intOrBool, jvp: zeroJvp });
-export const xorP = elementwiseOp({ name: "xor", arity: 2, kernel: same((x, y) => x ^ y), accepts: intOrBool, jvp: zeroJvp });
+export const andP = elementwiseOp({
+  name: "and",
+  arity: 2,
+  kernel: same((x, y) => x & y),
+  accepts: intOrBool,
+  jvp: zeroJvp,
+  onnx: (g, [x, y]) => [x!.dtype === "bool" ? T.and(g, x!, y!) : g.ew("BitwiseAnd", [x!, y!], x!.dtype)],
+});
+export const orP = elementwiseOp({
+  name: "or",
+  arity: 2,
+  kernel: same((x, y) => x | y),
+  accepts: intOrBool,
+  jvp: zeroJvp,
+  onnx: (g, [x, y]) => [x!.dtype === "bool" ? T.or(g, x!, y!) : g.ew("BitwiseOr", [x!, y!], x!.dtype)],
+});
+export const xorP = elementwiseOp({
+  name: "xor",
+  arity: 2,
+  kernel: same((x, y) => x ^ y),
+  accepts: intOrBool,
+  jvp: zeroJvp,
+  onnx: (g, [x, y]) => [x!.dtype === "bool" ? g.ew("Xor", [x!, y!], "bool") : g.ew("BitwiseXor", [x!, y!], x!.dtype)],
+});
 const intOnly = (d: DType) => isInteger(d);
 const bits = (d: DType) => (d.endsWith("8") ? 8 : d.endsWith("16") ? 16 : 32);
 export const shiftLeftP = elementwiseOp({
@@ -332,6 +421,7 @@ export const shiftLeftP = elementwiseOp({
   kernel: (d) => (x, y) => (y >= bits(d) || y < 0 ? 0 : x << y),
   accepts: intOnly,
   jvp: zeroJvp,
+  onnx: (g, [x, y]) => [E.shiftLeft(g, x!, y!)],
 });
 export const shiftRightLogicalP = elementwiseOp({
   name: "shift_right_logical",
@@ -343,6 +433,7 @@ export const shiftRightLogicalP = elementwiseOp({
   },
   accepts: intOnly,
   jvp: zeroJvp,
+  onnx: (g, [x, y]) => [E.shiftRightLogical(g, x!, y!)],
 });
 export const shiftRightArithmeticP = elementwiseOp({
   name: "shift_right_arithmetic",
@@ -350,17 +441,25 @@ export const shiftRightArithmeticP = elementwiseOp({
   kernel: (d) => (x, y) => x >> Math.min(Math.max(y, 0), bits(d) - 1),
   accepts: intOnly,
   jvp: zeroJvp,
+  onnx: (g, [x, y]) => [E.shiftRightArithmetic(g, x!, y!)],
 });
 
-function compareOp(name: string, f: Scalar): Primitive {
-  return elementwiseOp({ name, arity: 2, kernel: same(f), outDtype: "bool", jvp: zeroJvp });
+function compareOp(name: string, f: Scalar, onnx: LowerRule): Primitive {
+  return elementwiseOp({ name, arity: 2, kernel: same(f), outDtype: "bool", jvp: zeroJvp, onnx });
 }
-export const eqP = compareOp("eq", (x, y) => (x === y ? 1 : 0));
-export const neP = compareOp("ne", (x, y) => (x !== y ? 1 : 0));
-export const ltP = compareOp("lt", (x, y) => (x < y ? 1 : 0));
-export const leP = compareOp("le", (x, y) => (x <= y ? 1 : 0));
-export const gtP = compareOp("gt", (x, y) => (x > y ? 1 : 0));
-export const geP = compareOp("ge", (x, y) => (x >= y ? 1 : 0));
+const onnxCompare =
+  (op: "Equal" | "Less" | "LessOrEqual" | "Greater" | "GreaterOrEqual"): LowerRule =>
+  (g, [x, y]) => [T.cmp(g, op, x!, y!)];
+export const eqP = compareOp("eq", (x, y) => (x === y ? 1 : 0), onnxCompare("Equal"));
+export const neP = compareOp(
+  "ne",
+  (x, y) => (x !== y ? 1 : 0),
+  (g, [x, y]) => [T.not(g, T.cmp(g, "Equal", x!, y!))],
+);
+export const ltP = compareOp("lt", (x, y) => (x < y ? 1 : 0), onnxCompare("Less"));
+export const leP = compareOp("le", (x, y) => (x <= y ? 1 : 0), onnxCompare("LessOrEqual"));
+export const gtP = compareOp("gt", (x, y) => (x > y ? 1 : 0), onnxCompare("Greater"));
+export const geP = compareOp("ge", (x, y) => (x >= y ? 1 : 0), onnxCompare("GreaterOrEqual"));
 
 // ---- integer_pow: x ** n for a static integer n (exact, and differentiable at x < 0) ----
 export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number }>({
@@ -378,6 +477,7 @@ export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number
   },
   transpose: null,
   batch: batchElementwise((args, p) => [integerPow(args[0]!, p.y)]),
+  onnx: (g, [x], { y }) => [E.integerPow(g, x!, y)],
 });
 
 const intPowKernels = new Map<string, Scalar>();
@@ -451,6 +551,12 @@ export const selectNP = definePrimitive<Record<string, never>>({
     ];
   },
   batch: batchElementwise((args) => [selectN(args[0]!, args.slice(1))]),
+  onnx: (g, [which, ...cases]) => {
+    if (which!.dtype === "bool") return [cases.length === 1 ? cases[0]! : T.where(g, which!, cases[1]!, cases[0]!)];
+    let r = cases[cases.length - 1]!;
+    for (let i = cases.length - 2; i >= 0; i--) r = T.where(g, T.cmp(g, "Equal", which!, g.scalar(i, which!.dtype)), cases[i]!, r);
+    return [r];
+  },
 });
 
 // ---- dtype conversion ----
@@ -468,6 +574,8 @@ export const convertElementTypeP = definePrimitive<{ newDtype: DType; weakType: 
     return [convertElementType(instantiate(ct!), a.dtype, a.weakType)];
   },
   batch: batchElementwise(([x], p) => [convertElementType(x!, p.newDtype, p.weakType)]),
+  // the output aval's dtype, not newDtype: lower.ts computes 16-bit floats in float32
+  onnx: (g, [x], _p, [out]) => [E.convert(g, x!, out!.dtype)],
   printParams: (p) => `[new_dtype=${p.newDtype} weak_type=${p.weakType ? "True" : "False"}]`,
 });
 
@@ -487,6 +595,13 @@ export const bitcastConvertTypeP = definePrimitive<{ newDtype: DType }>({
   },
   transpose: null,
   batch: batchElementwise(([x], p) => [bitcastConvertType(x!, p.newDtype)]),
+  onnx: (g, [x], { newDtype }, _outs, ctx) => {
+    if (ctx.widened || !E.BITCAST_TYPES.includes(x!.dtype) || !E.BITCAST_TYPES.includes(newDtype)) {
+      throw new OrtUnsupported(`bitcast_convert_type from ${x!.dtype} to ${newDtype}`);
+    }
+    g.requireOpset(26); // BitCast is new in opset 26
+    return [g.ew("BitCast", [x!], newDtype, { to: int(ONNX_CODE[newDtype]) })];
+  },
 });
 
 /** Identity whose derivative is zero (lax.stop_gradient). */
@@ -497,6 +612,7 @@ export const stopGradientP = definePrimitive<Record<string, never>>({
   jvp: ([x]) => [[stopGradient(x!)], [new Zero(x!.aval)]],
   transpose: null,
   batch: (_n, [x], [d]) => [[stopGradient(x!)], [d ?? null]],
+  onnx: (_g, [x]) => [x!],
 });
 
 // ---- binders: the lax-level functions (equal shapes and dtypes required) ----

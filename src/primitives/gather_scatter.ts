@@ -20,6 +20,8 @@
 // skips out-of-bounds updates (the default of x.at[]), scatter mode "clip" clamps them.
 // Duplicate indices all apply, in row-major order of the batch (so for scatter the last
 // update wins, deterministically).
+
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, decodeHalf, encodeHalf, type JaxArray, writeValues } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat, isHalf, isInteger, isUnsigned, typedArrayFor } from "../core/dtype.js";
@@ -172,6 +174,7 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
     return [[gather(op, withBatchColumn(idx), p)], [0]];
   },
   printParams: (p) => `[fill_value=${p.fillValue ?? "None"} mode=${p.mode}]`,
+  onnx: (g, ins, { mode, fillValue }, outs) => S.gather(g, ins, mode, fillValue ?? defaultFill(outs[0]!.dtype), outs),
 });
 
 // ---- the scatter family ----
@@ -265,6 +268,7 @@ function scatterPrimitive(
     transpose,
     batch: scatterBatch(() => prim),
     printParams: (p) => `[mode=${p.mode} unique_indices=${p.uniqueIndices ? "True" : "False"}]`,
+    onnx: S.scatter(kind === "set" ? "none" : kind),
   });
   return prim;
 }

@@ -4,9 +4,12 @@
 // custom_jvp. Each takes a batch of matrices [..., m, n] of float32 or float64; the eager
 // kernels (backends/cpu/linalg.ts) compute in float64. The JVP rules are JAX's
 // (jax/_src/lax/linalg.py and jax/_src/numpy/linalg.py), written with primitives that are
-// linear in the tangent, so reverse mode transposes them.
+// linear in the tangent, so reverse mode transposes them. ONNX has no decompositions:
+// under jit on ort they run on the host between sessions (`onnx: "host"`), as XLA calls
+// LAPACK; det lowers to ONNX's Det where onnxruntime has a kernel (float32).
 
 import * as K from "../backends/cpu/linalg.js";
+import { OrtUnsupported } from "../backends/ort/graph.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import type { DType } from "../core/dtype.js";
@@ -143,6 +146,7 @@ export const choleskyP: Primitive<Record<string, never>> = definePrimitive<Recor
   },
   transpose: null,
   batch: batchElementwise((args) => [cholesky(args[0]!)]),
+  onnx: "host",
 });
 
 /** lax.linalg.cholesky without symmetrization: the lower factor of the lower triangle of x (NaNs if not positive definite). */
@@ -227,6 +231,7 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
   batch: batchElementwise((args, p) => [triangularSolve(args[0]!, args[1]!, p)]),
   printParams: (p) =>
     `[left_side=${py(p.leftSide)} lower=${py(p.lower)} transpose_a=${py(p.transposeA)} conjugate_a=False unit_diagonal=${py(p.unitDiagonal)}]`,
+  onnx: "host",
 });
 
 const py = (b: boolean) => (b ? "True" : "False");
@@ -289,6 +294,7 @@ export const luP: Primitive<Record<string, never>> = definePrimitive<Record<stri
   },
   transpose: null,
   batch: batchElementwise((args) => lu(args[0]!)),
+  onnx: "host",
 });
 
 /** lax.linalg.lu: [lu, pivots, permutation] with P·A = L·U (L unit lower, U upper, packed in lu). */
@@ -367,6 +373,7 @@ export const qrP: Primitive<{ fullMatrices: boolean }> = definePrimitive<{ fullM
   transpose: null,
   batch: batchElementwise((args, p) => qr(args[0]!, p.fullMatrices)),
   printParams: (p) => `[full_matrices=${py(p.fullMatrices)} pivoting=False]`,
+  onnx: "host",
 });
 
 /** JVP of a thin QR (m ≥ n): see j-towns.github.io/papers/qr-derivative.pdf. */
@@ -421,6 +428,7 @@ export const eighP: Primitive<{ lower: boolean }> = definePrimitive<{ lower: boo
   transpose: null,
   batch: batchElementwise((args, p) => eigh(args[0]!, p.lower)),
   printParams: (p) => `[lower=${py(p.lower)} sort_eigenvalues=True subset_by_index=None]`,
+  onnx: "host",
 });
 
 /** lax.linalg.eigh without symmetrization: [v, w], eigenvectors as columns of v, eigenvalues w ascending. */
@@ -500,6 +508,7 @@ export const svdP: Primitive<SvdParams> = definePrimitive<SvdParams>({
   transpose: null,
   batch: batchElementwise((args, p) => svd(args[0]!, p.fullMatrices, p.computeUv)),
   printParams: (p) => `[compute_uv=${py(p.computeUv)} full_matrices=${py(p.fullMatrices)} subset_by_index=None]`,
+  onnx: "host",
 });
 
 /** lax.linalg.svd's primitive: [s, u, vt] (s descending) when computeUv, else [s]. */
@@ -533,6 +542,11 @@ export const detP: Primitive<Record<string, never>> = definePrimitive<Record<str
   },
   transpose: null,
   batch: batchElementwise((args) => [det(args[0]!)]),
+  // onnxruntime's CPU Det kernel is float32 only (LU in float32); float64 runs on the host
+  onnx: (g, [x], _p, [out]) => {
+    if (x!.dtype !== "float32") throw new OrtUnsupported(`det on ${x!.dtype}`);
+    return [g.op("Det", [x!], "float32", out!.shape)];
+  },
 });
 
 /** det of square matrices [..., n, n]. */
@@ -632,6 +646,7 @@ export const pinvP: Primitive<{ rtol: number }> = definePrimitive<{ rtol: number
   transpose: null,
   batch: batchElementwise((args, p) => [pinv(args[0]!, p.rtol)]),
   printParams: (p) => `[rtol=${p.rtol}]`,
+  onnx: "host",
 });
 
 /** Moore–Penrose pseudo-inverse [..., n, m]; singular values ≤ rtol·σ_max are treated as zero. */

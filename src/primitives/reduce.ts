@@ -1,6 +1,9 @@
 // Reductions over a set of axes (sum, max, min, prod) and arg-reductions along one axis.
 
 import * as K from "../backends/cpu/kernels.js";
+import type { LowerRule } from "../backends/ort/rule.js";
+import * as S from "../backends/ort/structural_ops.js";
+import * as T from "../backends/ort/typed_ops.js";
 import type { JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat } from "../core/dtype.js";
@@ -33,7 +36,13 @@ function unreduce(y: JaxArray, operand: ShapedArray, axes: readonly number[]): J
   return broadcastInDim(y, operand.shape, kept);
 }
 
-function reduction(name: string, kind: K.ReduceKind, jvp: Primitive<AxesParams>["jvp"], transpose: Primitive<AxesParams>["transpose"]) {
+function reduction(
+  name: string,
+  kind: K.ReduceKind,
+  jvp: Primitive<AxesParams>["jvp"],
+  transpose: Primitive<AxesParams>["transpose"],
+  onnx: LowerRule,
+) {
   const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
     name,
     abstractEval: ([x], { axes }) => [reducedAval(name, x!, axes)],
@@ -44,6 +53,7 @@ function reduction(name: string, kind: K.ReduceKind, jvp: Primitive<AxesParams>[
       return [[bind1(prim, [moveBatchAxis(size, bd!, 0, x!)], { axes: axes.map((a) => a + 1) })], [0]];
     },
     printParams: (p) => `[axes=(${p.axes.join(", ")}${p.axes.length === 1 ? "," : ""})]`,
+    onnx,
   });
   return prim;
 }
@@ -53,6 +63,7 @@ export const reduceSumP = reduction(
   "sum",
   ([x], [t], { axes }) => [[reduceSum(x!, axes)], [reduceSum(instantiate(t!), axes)]],
   ([ct], [x], { axes }) => [unreduce(instantiate(ct!), x!.aval, axes)],
+  S.reduceRule((g, x, axes) => T.reduce(g, "ReduceSum", x, axes)),
 );
 
 /** max/min JVP: the mean of the tangents at the positions that attain the extreme. */
@@ -70,12 +81,14 @@ export const reduceMaxP: Primitive<AxesParams> = reduction(
   "max",
   chooserJvp(() => reduceMaxP),
   null,
+  S.reduceRule(S.extremum("ReduceMax")),
 );
 export const reduceMinP: Primitive<AxesParams> = reduction(
   "reduce_min",
   "min",
   chooserJvp(() => reduceMinP),
   null,
+  S.reduceRule(S.extremum("ReduceMin")),
 );
 
 export const reduceProdP: Primitive<AxesParams> = reduction(
@@ -83,6 +96,7 @@ export const reduceProdP: Primitive<AxesParams> = reduction(
   "prod",
   ([x], [t], { axes }) => [[reduceProd(x!, axes)], [prodTreeTangent(x!, instantiate(t!), axes)]],
   null,
+  S.reduceRule((g, x, axes) => T.reduce(g, "ReduceProd", x, axes)),
 );
 
 /**
@@ -136,6 +150,7 @@ function argReduction(name: string, isMax: boolean) {
     transpose: null,
     batch: (size, [x], [bd], p) => [[bind1(prim, [moveBatchAxis(size, bd!, 0, x!)], { ...p, axis: p.axis + 1 })], [0]],
     printParams: (p) => `[axes=(${p.axis},) index_dtype=${p.indexDtype}]`,
+    onnx: S.argExtremum(isMax ? "ArgMax" : "ArgMin"),
   });
   return prim;
 }

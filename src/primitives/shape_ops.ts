@@ -2,6 +2,7 @@
 // padding, concatenation, reversal, iota.
 
 import * as K from "../backends/cpu/kernels.js";
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import type { DType } from "../core/dtype.js";
@@ -57,6 +58,7 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     return [[broadcastInDim(xm, [size, ...shape], [0, ...dims.map((d) => d + 1)])], [0]];
   },
   printParams: (p) => `[broadcast_dimensions=${tuple(p.broadcastDimensions)} shape=${tuple(p.shape)}]`,
+  onnx: (g, [x], { shape, broadcastDimensions }) => [S.broadcastInDim(g, x!, shape, broadcastDimensions)],
 });
 
 // ---- reshape ----
@@ -76,6 +78,7 @@ export const reshapeP = definePrimitive<{ newSizes: readonly number[] }>({
     return [[reshape(moveBatchAxis(size, bd!, 0, x!), [size, ...newSizes])], [0]];
   },
   printParams: (p) => `[dimensions=None new_sizes=${tuple(p.newSizes)}]`,
+  onnx: (g, [x], { newSizes }) => [S.scalarLike(x!, newSizes) ?? g.reshape(g.full(x!), newSizes)],
 });
 
 // ---- transpose ----
@@ -104,6 +107,7 @@ export const transposeP = definePrimitive<{ permutation: readonly number[] }>({
   },
   batch: (size, [x], [bd], { permutation }) => [[transpose(moveBatchAxis(size, bd!, 0, x!), [0, ...permutation.map((p) => p + 1)])], [0]],
   printParams: (p) => `[permutation=${tuple(p.permutation)}]`,
+  onnx: (g, [x], { permutation }, [out]) => [S.scalarLike(x!, out!.shape) ?? g.transpose(g.full(x!), permutation)],
 });
 
 // ---- slice (static start/limit/strides) ----
@@ -157,6 +161,9 @@ export const sliceP = definePrimitive<SliceParams>({
   },
   printParams: (p) =>
     `[limit_indices=${tuple(p.limitIndices)} start_indices=${tuple(p.startIndices)} strides=${p.strides.every((s) => s === 1) ? "None" : tuple(p.strides)}]`,
+  onnx: (g, [x], { startIndices, limitIndices, strides }, [out]) => [
+    S.scalarLike(x!, out!.shape) ?? g.slice(g.full(x!), startIndices, limitIndices, strides, out!.shape),
+  ],
 });
 
 // ---- pad (low, high, interior per axis; negative low/high crop) ----
@@ -217,6 +224,7 @@ export const padP = definePrimitive<{ paddingConfig: PadConfig }>({
     return [[select(mask, padded, broadcastInDim(v!, padded.shape, [0]))], [0]];
   },
   printParams: (p) => `[padding_config=(${p.paddingConfig.map((c) => `(${c.join(", ")})`).join(", ")})]`,
+  onnx: (g, [x, v], { paddingConfig }) => [S.pad(g, x!, v!, paddingConfig)],
 });
 
 // ---- concatenate ----
@@ -274,6 +282,7 @@ export const concatenateP: Primitive<{ dimension: number }> = definePrimitive<{ 
       [0],
     ];
   },
+  onnx: (g, xs, { dimension }) => [g.concat(xs, dimension)],
 });
 
 // ---- rev ----
@@ -302,6 +311,7 @@ export const revP = definePrimitive<{ dimensions: readonly number[] }>({
     [0],
   ],
   printParams: (p) => `[dimensions=${tuple(p.dimensions)}]`,
+  onnx: (g, [x], { dimensions }) => [S.rev(g, x!, dimensions)],
 });
 
 // ---- iota ----
@@ -318,6 +328,7 @@ export const iotaP = definePrimitive<{ dtype: DType; shape: readonly number[]; d
     throw new Error("iota has no operands to batch");
   },
   printParams: (p) => `[dimension=${p.dimension} dtype=${p.dtype} shape=${tuple(p.shape)}]`,
+  onnx: (g, _ins, { shape, dimension }, [out]) => [S.iota(g, out!.dtype, shape, dimension)],
 });
 
 // ---- binders ----

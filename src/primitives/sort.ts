@@ -2,6 +2,8 @@
 // lexicographically by the first `numKeys` of them (lax.sort). Floating-point keys use
 // JAX's total order: -0.0 and 0.0 compare equal and NaNs go last, so sorting is stable and
 // deterministic. The other operands travel with the keys (argsort sorts (x, iota)).
+
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, type JaxArray, type NumericList } from "../core/array.js";
 import { isFloat, typedArrayFor } from "../core/dtype.js";
 import { definePrimitive, type Primitive, type Tangent, Zero } from "../core/primitive.js";
@@ -94,6 +96,7 @@ export const sortP: Primitive<SortParams> = definePrimitive<SortParams>({
     return [outs, outs.map(() => 0)];
   },
   printParams: (p) => `[dimension=${p.dimension} is_stable=${p.isStable ? "True" : "False"} num_keys=${p.numKeys}]`,
+  onnx: (g, xs, p) => S.sort(g, xs, p),
 });
 
 // ---- binders ----

@@ -5,6 +5,10 @@
 // reproduces JAX's samples (see erfInv32).
 
 import { elementwise, type Scalar } from "../backends/cpu/kernels.js";
+import * as E from "../backends/ort/elementwise_ops.js";
+import { int, ONNX_CODE, OrtUnsupported, type Scope, type Val } from "../backends/ort/graph.js";
+import type { LowerRule } from "../backends/ort/rule.js";
+import * as T from "../backends/ort/typed_ops.js";
 import { decodeHalf, encodeHalf, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat } from "../core/dtype.js";
@@ -25,6 +29,7 @@ interface UnarySpec {
   f32?: Scalar;
   /** d out / d x, from the input and the output. */
   derivative: (x: JaxArray, y: JaxArray) => JaxArray;
+  onnx: LowerRule | "host";
 }
 
 function checkFloat(name: string, a: ShapedArray): void {
@@ -53,6 +58,7 @@ function unaryOp(spec: UnarySpec): Primitive<NoParams> {
     transpose: null,
     batch: batchElementwise((args) => [bind1(prim, args, {})]),
     scalar,
+    onnx: spec.onnx,
   });
   return prim;
 }
@@ -301,27 +307,34 @@ export const erfP = unaryOp({
   name: "erf",
   f64: erf64,
   derivative: (x) => mul(c(x, TWO_OVER_SQRT_PI), exp(neg(mul(x, x)))),
+  onnx: E.unary("Erf", ["float32"]),
 });
 export const erfcP = unaryOp({
   name: "erfc",
   f64: erfc64,
   derivative: (x) => mul(c(x, -TWO_OVER_SQRT_PI), exp(neg(mul(x, x)))),
+  // the continued fraction iterates to convergence (up to 119 steps): as masked graph nodes
+  // that costs more than running it on the host between sessions
+  onnx: "host",
 });
 export const erfInvP = unaryOp({
   name: "erf_inv",
   f64: erfInv64,
   f32: erfInv32,
   derivative: (_x, y) => mul(c(y, SQRT_PI / 2), exp(mul(y, y))),
+  onnx: (g, [x]) => [erfInv32Onnx(g, x!)],
 });
 export const digammaP: Primitive<NoParams> = unaryOp({
   name: "digamma",
   f64: digamma64,
   derivative: (x) => polygamma(1, x),
+  onnx: (g, [x]) => [inFloat64(g, x!, digammaOnnx)],
 });
 export const lgammaP = unaryOp({
   name: "lgamma",
   f64: lgamma64,
   derivative: (x) => digamma(x),
+  onnx: (g, [x]) => [inFloat64(g, x!, lgammaOnnx)],
 });
 
 /** polygamma with a static integer order m >= 1 (digamma is order 0). */
@@ -343,6 +356,8 @@ export const polygammaP: Primitive<{ m: number }> = definePrimitive<{ m: number 
   batch: batchElementwise(([x], { m }) => [polygamma(m, x!)]),
   scalar: (_dtype, { m }) => polygammaKernel(m),
   printParams: (p) => `[m=${p.m}]`,
+  // the recurrence takes a data-dependent number of steps (unbounded for negative x): host on ort
+  onnx: "host",
 });
 
 // One kernel per order, kept so the CPU backend reuses its generated loop.
@@ -431,7 +446,125 @@ export const nextafterP: Primitive<NoParams> = definePrimitive<NoParams>({
   },
   transpose: null,
   batch: batchElementwise(([x, y]) => [nextafter(x!, y!)]),
+  onnx: (g, [x, y], _p, _outs, ctx) => [nextafterOnnx(g, x!, y!, ctx.widened)],
 });
+
+// ---- ONNX lowerings: the scalar formulas above as elementwise graph nodes ----
+// float32 operands are computed in float64 and rounded once, as the cpu engine does.
+
+/** f on x computed in float64, cast back to x's dtype. */
+function inFloat64(g: Scope, x: Val, f: (g: Scope, x: Val) => Val): Val {
+  E.floatOnly("special function", x);
+  return g.cast(f(g, g.cast(x, "float64")), x.dtype);
+}
+
+/** Elementwise float64 arithmetic on graph values. */
+function f64Ops(g: Scope) {
+  const k = (v: number) => g.scalar(v, "float64");
+  const op = (name: string) => (a: Val, b: Val | number) => g.ew(name, [a, typeof b === "number" ? k(b) : b], "float64");
+  return {
+    k,
+    add: op("Add"),
+    sub: op("Sub"),
+    mul: op("Mul"),
+    div: op("Div"),
+    log: (a: Val) => g.ew("Log", [a], "float64"),
+    lt: (a: Val, b: number) => T.cmp(g, "Less", a, k(b)),
+    eq: (a: Val, b: number) => T.cmp(g, "Equal", a, k(b)),
+    where: (c: Val, a: Val | number, b: Val | number) => T.where(g, c, typeof a === "number" ? k(a) : a, typeof b === "number" ? k(b) : b),
+  };
+}
+
+/** sinPi on float64 values, exact at integers and half-integers. */
+function sinPiOnnx(g: Scope, x: Val): Val {
+  const o = f64Ops(g);
+  // Round is half-to-even where Math.round is half-up: they differ only at odd x, where r = ±1 either way
+  const r = o.sub(x, o.mul(g.ew("Round", [o.div(x, 2)], "float64"), 2));
+  const s = g.ew("Sin", [o.mul(r, Math.PI)], "float64");
+  const zero = T.or(g, o.eq(r, 0), o.eq(g.ew("Abs", [r], "float64"), 1));
+  return o.where(zero, 0, o.where(o.eq(r, 0.5), 1, o.where(o.eq(r, -0.5), -1, s)));
+}
+
+function lgammaOnnx(g: Scope, x: Val): Val {
+  const o = f64Ops(g);
+  const reflect = o.lt(x, 0.5);
+  const y = o.where(reflect, o.sub(o.k(1), x), x); // >= 0.5
+  // Lanczos for y <= 1e7, Stirling's series above
+  const z = o.sub(y, 1);
+  let a = o.k(LANCZOS[0]!);
+  for (let i = 1; i < LANCZOS.length; i++) a = o.add(a, o.div(o.k(LANCZOS[i]!), o.add(z, i)));
+  const t = o.add(z, LANCZOS_G + 0.5);
+  const lanczos = o.add(o.sub(o.add(o.k(HALF_LOG_2PI), o.mul(o.add(z, 0.5), o.log(t))), t), o.log(a));
+  const inv = o.div(o.k(1), y);
+  const stirling = o.sub(
+    o.add(o.add(o.sub(o.mul(o.sub(y, 0.5), o.log(y)), y), HALF_LOG_2PI), o.div(inv, 12)),
+    o.div(o.mul(o.mul(inv, inv), inv), 360),
+  );
+  const l = o.where(T.cmp(g, "Greater", y, o.k(1e7)), stirling, lanczos);
+  const abs = g.ew("Abs", [sinPiOnnx(g, x)], "float64");
+  const reflected = o.sub(o.log(o.div(o.k(Math.PI), abs)), l);
+  return o.where(g.ew("IsInf", [x], "bool"), Number.POSITIVE_INFINITY, o.where(reflect, reflected, l));
+}
+
+function digammaOnnx(g: Scope, x: Val): Val {
+  const o = f64Ops(g);
+  const neg = o.lt(x, 0);
+  let y = o.where(neg, o.sub(o.k(1), x), x);
+  // the recurrence up to y >= 10 takes at most 10 steps for y > 0
+  let acc = o.k(0);
+  for (let i = 0; i < 10; i++) {
+    const step = o.lt(y, 10);
+    acc = o.where(step, o.sub(acc, o.div(o.k(1), y)), acc);
+    y = o.where(step, o.add(y, 1), y);
+  }
+  const inv2 = o.div(o.k(1), o.mul(y, y));
+  let series = o.k(0);
+  let pow = inv2;
+  for (let k = 1; k <= BERNOULLI.length; k++) {
+    series = o.add(series, o.mul(o.k(BERNOULLI[k - 1]! / (2 * k)), pow));
+    pow = o.mul(pow, inv2);
+  }
+  const psi = o.sub(o.sub(o.add(acc, o.log(y)), o.div(o.k(0.5), y)), series);
+  const cot = o.div(o.mul(o.k(Math.PI), sinPiOnnx(g, o.add(x, 0.5))), sinPiOnnx(g, x));
+  const pole = T.and(g, T.cmp(g, "LessOrEqual", x, o.k(0)), o.eq(g.ew("Sub", [x, g.ew("Floor", [x], "float64")], "float64"), 0));
+  const bad = T.or(g, pole, o.eq(x, Number.NEGATIVE_INFINITY));
+  return o.where(bad, Number.NaN, o.where(neg, o.sub(psi, cot), psi));
+}
+
+/** erfInv32 as graph nodes: float64 arithmetic rounded to float32 where erfInv32 rounds (float32 only). */
+function erfInv32Onnx(g: Scope, x: Val): Val {
+  if (x.dtype !== "float32") throw new OrtUnsupported(`erf_inv on ${x.dtype} (its float64 Newton refinement runs on the host)`);
+  const o = f64Ops(g);
+  const f = (v: Val) => g.cast(g.cast(v, "float32"), "float64");
+  const xd = g.cast(x, "float64");
+  const w0 = g.ew("Neg", [f(E.log1p(g, f(g.ew("Neg", [o.mul(xd, xd)], "float64"))))], "float64");
+  const small = o.lt(w0, 5);
+  const w = o.where(small, f(o.sub(w0, 2.5)), f(o.sub(f(g.ew("Sqrt", [w0], "float64")), 3)));
+  let p = o.where(small, GILES_SMALL[0]!, GILES_LARGE[0]!);
+  for (let i = 1; i < GILES_SMALL.length; i++) p = f(o.add(o.where(small, GILES_SMALL[i]!, GILES_LARGE[i]!), o.mul(p, w)));
+  const r = g.cast(o.mul(p, xd), "float32");
+  const one = T.cmp(g, "Equal", g.ew("Abs", [x], "float32"), g.scalar(1, "float32"));
+  return T.where(g, one, g.ew("Mul", [x, g.scalar(Number.POSITIVE_INFINITY, "float32")], "float32"), r);
+}
+
+/** nextafter by stepping the bit pattern (float32 and float64; 16-bit floats run on the host). */
+function nextafterOnnx(g: Scope, x: Val, y: Val, widened: boolean): Val {
+  if (widened || (x.dtype !== "float32" && x.dtype !== "float64"))
+    throw new OrtUnsupported(`nextafter on ${widened ? "16-bit floats" : x.dtype}`);
+  g.requireOpset(26); // BitCast
+  const dt = x.dtype;
+  const it: "int32" | "int64" = dt === "float32" ? "int32" : "int64";
+  const bits = g.ew("BitCast", [x], it, { to: int(ONNX_CODE[it]) });
+  const zero = g.scalar(0, dt);
+  const up = T.cmp(g, "Greater", y, x);
+  const away = T.cmp(g, "Equal", up, T.cmp(g, "Greater", x, zero)); // moving away from zero: the magnitude grows
+  const stepped = T.where(g, away, T.add(g, bits, g.scalar(1, it)), T.sub(g, bits, g.scalar(1, it)));
+  let r = g.ew("BitCast", [stepped], dt, { to: int(ONNX_CODE[dt]) });
+  const tiny = dt === "float32" ? 2 ** -149 : Number.MIN_VALUE;
+  r = T.where(g, T.cmp(g, "Equal", x, zero), T.where(g, up, g.scalar(tiny, dt), g.scalar(-tiny, dt)), r);
+  r = T.where(g, T.cmp(g, "Equal", x, y), y, r);
+  return T.where(g, T.or(g, T.nan(g, x), T.nan(g, y)), g.scalar(Number.NaN, dt), r);
+}
 
 // ---- binders ----
 export const erf = (x: JaxArray): JaxArray => bind1(erfP, [x], {});

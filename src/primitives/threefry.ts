@@ -1,6 +1,8 @@
 // threefry2x32: the Threefry-2x32 block cipher (20 rounds), the counter-based hash under
 // every jax.random function. It maps a key pair (key0, key1) and a counter pair (x0, x1)
 // to two words of pseudo-random bits, elementwise, exactly as JAX's threefry2x32_p does.
+
+import * as E from "../backends/ort/elementwise_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type BatchDim, definePrimitive, type Primitive, Zero } from "../core/primitive.js";
@@ -70,6 +72,7 @@ export const threefry2x32P: Primitive<NoParams> = definePrimitive<NoParams>({
     const outs = bind(threefry2x32P, moved, {});
     return [outs, [0, 0]];
   },
+  onnx: (g, ins) => E.threefry(g, ins),
 });
 
 /** The two output words of threefry2x32 on key (key0, key1) and counters (x0, x1). */

@@ -4,6 +4,7 @@
 // and dot_general, so they inherit every derivative and batching rule.
 
 import { fromFloat64, stridedCopy } from "../backends/cpu/kernels.js";
+import * as S from "../backends/ort/structural_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { typedArrayFor } from "../core/dtype.js";
@@ -59,6 +60,7 @@ export const windowPatchesP: Primitive<PatchParams> = definePrimitive<PatchParam
   },
   printParams: (p) =>
     `[window_dimensions=(${p.windowDims.join(", ")}) window_strides=(${p.strides.join(", ")}) window_dilation=(${p.dilation.join(", ")})]`,
+  onnx: (g, ins, p) => S.windowPatches(g, ins, p),
 });
 
 /** The transpose of window_patches: adds every window back where it came from (overlaps sum). */
@@ -104,6 +106,7 @@ export const windowAccumulateP: Primitive<PatchParams & { inputShape: readonly n
     return [[bind1(windowAccumulateP, [reshapeTo(cm, shape)], q)], [0]];
   },
   printParams: (p) => `[input_shape=(${p.inputShape.join(", ")})]`,
+  onnx: (g, ins, p) => S.windowAccumulate(g, ins, p),
 });
 
 export function windowPatches(x: JaxArray, p: PatchParams): JaxArray {

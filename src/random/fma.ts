@@ -4,6 +4,7 @@
 // primitive at those places so that their floats equal JAX's bit for bit.
 
 import { elementwise } from "../backends/cpu/kernels.js";
+import * as E from "../backends/ort/elementwise_ops.js";
 import type { JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { isFloat } from "../core/dtype.js";
@@ -161,6 +162,10 @@ export const fmaP: Primitive<NoParams> = definePrimitive<NoParams>({
   transpose: null,
   batch: batchElementwise(([x, y, z]) => [fma(x!, y!, z!)]),
   scalar: (dtype) => (dtype === "float64" ? fma64 : fma32),
+  onnx: (g, [x, y, z]) => {
+    E.floatOnly("fma", x!, ["float32"]);
+    return [E.fma32(g, x!, y!, z!)];
+  },
 });
 
 /** x·y + z with a single rounding. */

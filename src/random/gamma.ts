@@ -116,6 +116,8 @@ export const randomGammaGradP: Primitive<Record<string, never>> = definePrimitiv
   transpose: null,
   batch: batchElementwise(([a, x]) => [bind1(randomGammaGradP, [a!, x!], {})]),
   scalar: () => gammaGrad64,
+  // a series summed to convergence: run on the host under jit on ort
+  onnx: "host",
 });
 
 // ---- the sampling primitive ----
@@ -178,6 +180,8 @@ export const randomGammaP: Primitive<GammaParams> = definePrimitive<GammaParams>
     return [[randomGamma(k, am, logSpace)], [0]];
   },
   printParams: (p) => `[log_space=${p.logSpace ? "True" : "False"}]`,
+  // a per-element rejection loop: run on the host under jit on ort
+  onnx: "host",
 });
 
 function randomGamma(key: JaxArray, a: JaxArray, logSpace: boolean): JaxArray {

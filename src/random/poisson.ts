@@ -146,6 +146,8 @@ export const randomPoissonP: Primitive<PoissonParams> = definePrimitive<PoissonP
     return [[bind1(randomPoissonP, [k, l], params)], [0]];
   },
   printParams: (p) => `[dtype=${p.dtype}]`,
+  // per-element rejection loops: run on the host under jit on ort
+  onnx: "host",
 });
 
 export interface PoissonOpts {

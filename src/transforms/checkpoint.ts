@@ -1,5 +1,6 @@
 // checkpoint (jax.checkpoint / remat): in reverse mode, recompute the function's
 // intermediates during the backward pass instead of storing them.
+import { inline } from "../backends/ort/control_ops.js";
 import type { ArrayImpl, JaxArray } from "../core/array.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
@@ -87,6 +88,7 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
     return pe.outUnknown.map((u) => (u ? staged[a++]! : trace.pure(knownOuts[b++]!)));
   },
   printParams: () => "",
+  onnx: inline("jaxpr"),
 });
 
 /** jax.checkpoint: f whose intermediates are recomputed in the backward pass. */

@@ -1,5 +1,6 @@
 // Custom derivatives: customJvp (defjvp) and customVjp (defvjp), as primitives that carry
 // the traced function and the user's rule, so they survive jit staging and vmap.
+import { inline } from "../backends/ort/control_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import type { ShapedArray } from "../core/aval.js";
 import type { ClosedJaxpr, } from "../core/jaxpr.js";
@@ -81,6 +82,7 @@ export const customJvpCallP: Primitive<CustomJvpParams> = definePrimitive<Custom
     return [outs, outs.map(() => 0)];
   },
   printParams: () => "",
+  onnx: inline("fun"),
 });
 
 export interface CustomJvpFunction<F extends Fn> {
@@ -158,6 +160,9 @@ export const customLinP: Primitive<CustomLinParams> = definePrimitive<CustomLinP
     throw new Error("customVjp: vmap of a linearized custom-VJP function is not supported; apply vmap outside grad/vjp.");
   },
   printParams: () => "",
+  onnx: () => {
+    throw new Error("jaxts internal error: custom_lin reached a compiled program (linearize transposes it away before jit compiles)");
+  },
 });
 
 export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<CustomVjpParams>({
@@ -201,6 +206,7 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
     return [outs, outs.map(() => 0)];
   },
   printParams: () => "",
+  onnx: inline("fun"),
 });
 
 export interface CustomVjpFunction<F extends Fn> {

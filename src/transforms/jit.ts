@@ -2,9 +2,18 @@
 // Under another transformation (grad, vmap, an enclosing jit) the function is inlined,
 // so the outer transformation sees its operations directly.
 
-import { type Backend, checkBackend, compileFor, defaultBackend, type Executable } from "../backends/select.js";
+import {
+  type AsyncExecutable,
+  type Backend,
+  checkBackend,
+  compileFor,
+  compileForAsync,
+  defaultBackend,
+  type Executable,
+} from "../backends/select.js";
 import { optimizeJaxpr } from "../compiler/passes.js";
 import { ArrayImpl, JaxArray } from "../core/array.js";
+import type { ShapedArray } from "../core/aval.js";
 import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { evalJaxpr } from "../core/jaxpr.js";
 import { atTopLevel } from "../core/trace.js";
@@ -18,7 +27,9 @@ export interface JitOpts {
   /**
    * Which engine runs the program: "cpu" compiles it to one generated JavaScript function,
    * "ort" lowers it to ONNX and runs it in ONNX Runtime, "interpret" evaluates the jaxpr op
-   * by op; "auto" (the default, see setDefaultBackend) picks by estimated work.
+   * by op; "auto" (the default, see setDefaultBackend) picks by estimated work. "ort-web"
+   * runs `callAsync` in onnxruntime-web (see useOnnxruntimeWeb); synchronous calls, which
+   * cannot wait for it, run where "auto" would.
    */
   backend?: Backend;
 }
@@ -28,6 +39,8 @@ interface Compiled {
   outDef: TreeDef;
   /** The executable, built on the first call. */
   run?: Executable;
+  /** The executable of callAsync, built on its first call. */
+  runAsync?: Promise<AsyncExecutable>;
 }
 
 export interface Jitted<F extends (...args: any[]) => any> {
@@ -36,6 +49,15 @@ export interface Jitted<F extends (...args: any[]) => any> {
   readonly traceCount: number;
   /** The jaxpr for these arguments (traced if needed). */
   lower(...args: Parameters<F>): ClosedJaxpr;
+  /**
+   * The call, asynchronously: a promise of the same pytree of concrete arrays. It exists for
+   * onnxruntime-web, whose sessions only run asynchronously: in a browser (wherever
+   * onnxruntime-web is registered and onnxruntime-node is absent) heavy programs run there,
+   * while a synchronous call, which cannot wait, runs them on the cpu engine. Elsewhere it
+   * runs on the engine the synchronous call uses. Under a transformation (grad, vmap, an
+   * enclosing jit) it rejects: traced values cannot wait for a promise, so call jit(f) there.
+   */
+  callAsync(...args: Parameters<F>): Promise<ReturnType<F>>;
 }
 
 function staticKey(v: unknown): string {
@@ -55,19 +77,33 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
 
   // Plain array arguments (the common case) skip pytree flattening when building the key.
   const flatDefs = new Map<number, TreeDef>();
+  // The last plain-array signature and its entry: a step function called in a loop gets
+  // back arrays that share the compiled program's output avals (the same objects), so
+  // comparing avals by identity finds it without building the string key.
+  let lastAvals: ShapedArray[] = [];
+  let lastCompiled: Compiled | null = null;
   const prepare = (args: unknown[]) => {
     if (statics.length === 0 && args.every((a) => a instanceof JaxArray)) {
       const leaves = args as JaxArray[];
+      if (lastCompiled !== null && leaves.length === lastAvals.length) {
+        let same = true;
+        for (let i = 0; i < leaves.length; i++) if (leaves[i]!.aval !== lastAvals[i]) same = false;
+        if (same) return { compiled: lastCompiled, leaves };
+      }
       let key = "flat";
       for (const l of leaves) key += `|${l.aval.key()}`;
-      const hit = cache.get(key);
-      if (hit) return { compiled: hit, leaves };
-      let def = flatDefs.get(args.length);
-      if (!def) {
-        def = flatten(args)[1];
-        flatDefs.set(args.length, def);
+      let compiled = cache.get(key);
+      if (!compiled) {
+        let def = flatDefs.get(args.length);
+        if (!def) {
+          def = flatten(args)[1];
+          flatDefs.set(args.length, def);
+        }
+        compiled = trace(key, args, leaves, def, []);
       }
-      return { compiled: trace(key, args, leaves, def, []), leaves };
+      lastAvals = leaves.map((l) => l.aval);
+      lastCompiled = compiled;
+      return { compiled, leaves };
     }
     const st = statics.map((i) => (i < 0 ? i + args.length : i));
     const dyn = args.map((a, i) => (st.includes(i) ? null : a));
@@ -106,6 +142,17 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
   }) as unknown as Jitted<F>;
   Object.defineProperty(jitted, "traceCount", { get: () => traceCount });
   jitted.lower = (...args: unknown[]) => prepare(args).compiled.jaxpr;
+  jitted.callAsync = async (...args: unknown[]) => {
+    if (!atTopLevel()) {
+      throw new Error("jit(f).callAsync: called under a transformation (grad, vmap, jit), which cannot await it; call jit(f)(...) there.");
+    }
+    const { compiled, leaves } = prepare(args);
+    // a leaked tracer: the synchronous call raises the escaped-tracer error
+    if (!leaves.every((l) => l instanceof ArrayImpl)) return jitted(...(args as Parameters<F>));
+    compiled.runAsync ??= compileForAsync(optimizeJaxpr(compiled.jaxpr), opts.backend ?? defaultBackend());
+    const run = await compiled.runAsync;
+    return unflatten(compiled.outDef, await run(leaves as ArrayImpl[]));
+  };
   return jitted;
 }
 

@@ -131,7 +131,9 @@ function tracersToJaxpr(ins: PartialEvalTracer[], outs: PartialEvalTracer[], sta
     });
     return { prim: r.prim, inputs, params: r.params, outBinders };
   });
-  return { jaxpr: new Jaxpr([...constVars, ...inVars], eqns, outs.map(varOf)), consts };
+  // naming the outputs may add constants (a known output forced into the jaxpr), so before the binders are listed
+  const outVars = outs.map(varOf);
+  return { jaxpr: new Jaxpr([...constVars, ...inVars], eqns, outVars), consts };
 }
 
 /**

@@ -1,25 +1,23 @@
-// jaxpr -> ONNX: lowers a closed jaxpr, equation by equation, to one ONNX model. The
-// closed-over constants become initializers, loops stay loops (Loop/If subgraphs). A
-// primitive without an exact lowering raises OrtUnsupported naming it, so the caller can
-// run the jaxpr on the cpu engine instead.
-import { ArrayImpl, type JaxArray } from "../../core/array.js";
-import type { ShapedArray } from "../../core/aval.js";
-import { type Atom, type ClosedJaxpr, type Jaxpr, Literal, type Var } from "../../core/jaxpr.js";
-import { fmtShape, shapeEq } from "../../core/shape.js";
-import { graphOutputs, OrtUnsupported, Scope, type Val, valueInfo } from "./graph.js";
-import { encodeModel } from "./onnx_proto.js";
-import type { LowerCtx, LowerRule } from "./rule.js";
-import { controlRules } from "./rules_control.js";
-import { elementwiseRules } from "./rules_elementwise.js";
-import { structuralRules } from "./rules_structural.js";
+// jaxpr -> ONNX: lowers equations, one by one, to one ONNX model, each through its
+// primitive's `onnx` rule (declared with the primitive). The closed-over constants become
+// initializers, loops stay loops (Loop/If subgraphs). 16-bit floats are computed in float32
+// inside the graph, rounded back after every equation (what XLA's CPU backend does, and
+// what the cpu engine does). An equation without an exact lowering ("host" primitives, or
+// a rule that rejects its dtypes or shapes) raises OrtUnsupported naming it: the ort engine
+// then runs that equation on the host between sessions (partition.ts).
 
-/** The ONNX lowering of each primitive, by name. */
-export const LOWERINGS: Readonly<Record<string, LowerRule>> = { ...elementwiseRules, ...structuralRules, ...controlRules };
+import { subJaxprs } from "../../compiler/effects.js";
+import { ArrayImpl, type JaxArray } from "../../core/array.js";
+import { ShapedArray } from "../../core/aval.js";
+import { type DType, isHalf } from "../../core/dtype.js";
+import type { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Var } from "../../core/jaxpr.js";
+import { Literal } from "../../core/jaxpr.js";
+import { fmtShape, shapeEq } from "../../core/shape.js";
+import { graphOutputs, int, type ODType, ONNX_CODE, OrtUnsupported, Scope, type Val, valueInfo } from "./graph.js";
+import { encodeModel } from "./onnx_proto.js";
+import type { LowerCtx } from "./rule.js";
 
 function checkAval(a: ShapedArray, what: string): void {
-  if (a.dtype === "float16" || a.dtype === "bfloat16") {
-    throw new OrtUnsupported(`${what} is ${a.dtype} (onnxruntime's CPU kernels lack most 16-bit float operators)`);
-  }
   if (a.size === 0) throw new OrtUnsupported(`${what} has shape ${fmtShape(a.shape)}, with no elements`);
 }
 
@@ -39,7 +37,40 @@ const ctx: LowerCtx = {
   lowerClosed(g, closed, ins) {
     return lowerJaxpr(g, closed.jaxpr, [...closed.consts.map((c) => arrayConst(g, c)), ...ins]);
   },
+  widened: false,
 };
+const widenedCtx: LowerCtx = { ...ctx, widened: true };
+
+const float32 = (a: ShapedArray): ShapedArray => (isHalf(a.dtype) ? new ShapedArray(a.shape, "float32", a.weakType) : a);
+
+/** Emits the nodes of one equation on its input values; throws OrtUnsupported when it has no exact lowering. */
+export function lowerEqn(g: Scope, eqn: JaxprEqn, ins: Val[]): Val[] {
+  const name = eqn.prim.name;
+  const rule = eqn.prim.onnx;
+  if (rule === "host") throw new OrtUnsupported(`primitive ${name} runs on the host`);
+  const outs = eqn.outBinders.map((v) => v.aval);
+  for (const a of [...eqn.inputs.map((x) => x.aval), ...outs]) checkAval(a, `an operand of ${name}`);
+  let vals: Val[];
+  // A 16-bit float equation computes in float32 (exact for the basic operations: float32
+  // holds the exact result to round once more); equations holding sub-jaxprs pass 16-bit
+  // values through, their inner equations do the same.
+  const half = outs.some((a) => isHalf(a.dtype)) || ins.some((v) => isHalf(v.dtype as DType));
+  if (half && subJaxprs(eqn.params).length === 0) {
+    const wide = ins.map((v) => (isHalf(v.dtype as DType) ? g.cast(v, "float32") : v));
+    vals = rule(g, wide, eqn.params, outs.map(float32), widenedCtx).map((v, i) => g.cast(v, outs[i]!.dtype));
+  } else {
+    vals = rule(g, ins, eqn.params, outs, ctx);
+  }
+  vals.forEach((v, i) => {
+    const a = outs[i]!;
+    if (v.dtype !== a.dtype || !shapeEq(v.shape, a.shape)) {
+      throw new Error(
+        `jaxts internal error: the ONNX lowering of ${name} gives ${v.dtype}${fmtShape(v.shape)} for ${a.dtype}${fmtShape(a.shape)}`,
+      );
+    }
+  });
+  return vals;
+}
 
 function lowerJaxpr(g: Scope, jaxpr: Jaxpr, ins: readonly Val[]): Val[] {
   const env = new Map<Var, Val>();
@@ -53,28 +84,31 @@ function lowerJaxpr(g: Scope, jaxpr: Jaxpr, ins: readonly Val[]): Val[] {
     return v;
   };
   for (const eqn of jaxpr.eqns) {
-    const name = eqn.prim.name;
-    const rule = LOWERINGS[name];
-    if (!rule) throw new OrtUnsupported(`primitive ${name} has no ONNX lowering`);
-    const outs = eqn.outBinders.map((v) => v.aval);
-    for (const a of [...eqn.inputs.map((x) => x.aval), ...outs]) checkAval(a, `an operand of ${name}`);
-    const vals = rule(g, eqn.inputs.map(read), eqn.params, outs, ctx);
+    const vals = lowerEqn(g, eqn, eqn.inputs.map(read));
     vals.forEach((v, i) => {
-      const a = outs[i]!;
-      if (v.dtype !== a.dtype || !shapeEq(v.shape, a.shape)) {
-        throw new Error(
-          `jaxts internal error: the ONNX lowering of ${name} gives ${v.dtype}${fmtShape(v.shape)} for ${a.dtype}${fmtShape(a.shape)}`,
-        );
-      }
       env.set(eqn.outBinders[i]!, v);
     });
   }
   return jaxpr.outs.map(read);
 }
 
+/** Why an equation does not lower (tried on placeholder inputs in a scratch graph), or null when it does. */
+export function whyNotLowered(eqn: JaxprEqn): string | null {
+  const g = new Scope();
+  const ins = eqn.inputs.map((a, i): Val => ({ name: `p${i}`, dtype: a.aval.dtype, shape: a.aval.shape, pshape: a.aval.shape }));
+  try {
+    lowerEqn(g, eqn, ins);
+    return null;
+  } catch (e) {
+    if (e instanceof OrtUnsupported) return e.message;
+    throw e;
+  }
+}
+
 /** A jaxpr as an ONNX model: its bytes and the names and avals of its inputs and outputs. */
 export interface OnnxProgram {
   readonly bytes: Uint8Array;
+  /** bfloat16 inputs and outputs travel as uint16 bit patterns (onnxruntime's JavaScript tensors have no bfloat16). */
   readonly inputs: readonly { name: string; aval: ShapedArray }[];
   readonly outputs: readonly { name: string; aval: ShapedArray }[];
 }
@@ -87,17 +121,58 @@ export interface LowerOptions {
   docString?: string;
 }
 
-/** Lowers a closed jaxpr to an ONNX model; throws OrtUnsupported when some part has no exact lowering. */
-export function lowerToOnnx(closed: ClosedJaxpr, opts: LowerOptions = {}): OnnxProgram {
+/** The type a graph input or output of `dtype` is declared with: bfloat16 travels as its uint16 bits. */
+const ioType = (dtype: ODType): ODType => (dtype === "bfloat16" ? "uint16" : dtype);
+
+function bitcast(g: Scope, v: Val, to: ODType): Val {
+  g.requireOpset(26); // BitCast is new in opset 26
+  return g.ew("BitCast", [v], to, { to: int(ONNX_CODE[to]) });
+}
+
+/**
+ * One ONNX model computing `outs` from the graph inputs `inputs` by `eqns` (in order);
+ * `consts` are the closed-over arrays the equations may read, as initializers. Throws
+ * OrtUnsupported when some equation has no exact lowering.
+ */
+export function lowerEqns(
+  eqns: readonly JaxprEqn[],
+  inputs: readonly Var[],
+  outs: readonly Atom[],
+  consts: ReadonlyMap<Var, JaxArray>,
+  opts: LowerOptions = {},
+): OnnxProgram {
   const g = new Scope();
-  const args = closed.jaxpr.inBinders.slice(closed.consts.length);
-  const inputs: Val[] = args.map((v, i) => {
+  const env = new Map<Var, Val>();
+  const graphIns: Val[] = inputs.map((v, i) => {
     checkAval(v.aval, `argument ${i}`);
-    return { name: opts.inputNames?.[i] ?? `x${i}`, dtype: v.aval.dtype, shape: v.aval.shape, pshape: v.aval.shape };
+    const name = opts.inputNames?.[i] ?? `x${i}`;
+    const dt = v.aval.dtype;
+    const val: Val = { name, dtype: ioType(dt), shape: v.aval.shape, pshape: v.aval.shape };
+    env.set(v, val.dtype === dt ? val : bitcast(g, val, dt));
+    return val;
   });
-  let outs = graphOutputs(g, ctx.lowerClosed(g, closed, inputs));
+  const read = (a: Atom): Val => {
+    if (a instanceof Literal) return arrayConst(g, a.val);
+    const v = env.get(a);
+    if (v) return v;
+    const c = consts.get(a);
+    if (!c) throw new Error("jaxts internal error: jaxpr variable read before it is written");
+    return arrayConst(g, c);
+  };
+  for (const eqn of eqns) {
+    lowerEqn(g, eqn, eqn.inputs.map(read)).forEach((v, i) => {
+      env.set(eqn.outBinders[i]!, v);
+    });
+  }
+  let graphOuts = graphOutputs(
+    g,
+    outs.map((a) => {
+      const v = read(a);
+      return v.dtype === ioType(v.dtype) ? v : bitcast(g, g.full(v), ioType(v.dtype));
+    }),
+  );
   const names = opts.outputNames;
-  if (names) outs = outs.map((v, i) => ({ ...v, name: g.emit("Identity", [v.name], [names[i]!])[0]! }));
+  if (names) graphOuts = graphOuts.map((v, i) => ({ ...v, name: g.emit("Identity", [v.name], [names[i]!])[0]! }));
   const opset = g.model.opset;
   const bytes = encodeModel({
     irVersion: opset >= 26 ? 13 : 8,
@@ -109,13 +184,24 @@ export function lowerToOnnx(closed: ClosedJaxpr, opts: LowerOptions = {}): OnnxP
       name: "jaxts",
       nodes: g.nodes,
       initializers: g.model.initializers,
-      inputs: inputs.map(valueInfo),
-      outputs: outs.map(valueInfo),
+      inputs: graphIns.map(valueInfo),
+      outputs: graphOuts.map(valueInfo),
     },
   });
   return {
     bytes,
-    inputs: inputs.map((v, i) => ({ name: v.name, aval: args[i]!.aval })),
-    outputs: outs.map((v, i) => ({ name: v.name, aval: closed.jaxpr.outs[i]!.aval })),
+    inputs: graphIns.map((v, i) => ({ name: v.name, aval: inputs[i]!.aval })),
+    outputs: graphOuts.map((v, i) => ({ name: v.name, aval: outs[i]!.aval })),
   };
+}
+
+/** The closed-over constants of a closed jaxpr, by their binders. */
+export function constsOf(closed: ClosedJaxpr): Map<Var, JaxArray> {
+  return new Map(closed.consts.map((c, i) => [closed.jaxpr.inBinders[i]!, c]));
+}
+
+/** Lowers a closed jaxpr to one ONNX model; throws OrtUnsupported when some equation has no exact lowering. */
+export function lowerToOnnx(closed: ClosedJaxpr, opts: LowerOptions = {}): OnnxProgram {
+  const { jaxpr } = closed;
+  return lowerEqns(jaxpr.eqns, jaxpr.inBinders.slice(closed.consts.length), jaxpr.outs, constsOf(closed), opts);
 }

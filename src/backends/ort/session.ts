@@ -3,13 +3,15 @@
 // its native binding (dist/binding.js) runs them synchronously, which keeps `jit(f)(x)` and
 // reading the result synchronous. Inputs are handed to onnxruntime without copying (the
 // tensors wrap the arrays' typed arrays); outputs are the typed arrays it returns (which
-// own onnxruntime's output buffers, again without a copy).
+// own onnxruntime's output buffers, again without a copy). A jaxpr that lowers whole is one
+// session; one with host equations (partition.ts) is a sequence of sessions and host calls.
 import { ArrayImpl } from "../../core/array.js";
 import type { DType, TypedArray } from "../../core/dtype.js";
-import type { ClosedJaxpr } from "../../core/jaxpr.js";
+import { type Atom, type ClosedJaxpr, Literal, type Var } from "../../core/jaxpr.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
 import { OrtUnsupported } from "./graph.js";
-import { lowerToOnnx } from "./lower.js";
+import { lowerToOnnx, type OnnxProgram } from "./lower.js";
+import { partition } from "./partition.js";
 
 /** The synchronous session of onnxruntime-node's native binding. */
 interface NativeSession {
@@ -103,25 +105,43 @@ const TENSOR_TYPE: Partial<Record<DType, string>> = {
   int8: "int8",
   uint8: "uint8",
   bool: "bool",
+  float16: "float16",
+  // onnxruntime's JavaScript tensors have no bfloat16: the graph takes and gives its bits (lower.ts)
+  bfloat16: "uint16",
 };
 
 /** A compiled jaxpr: its non-constant arguments in, its outputs out. */
 export type OrtExecutable = (args: readonly ArrayImpl[]) => ArrayImpl[];
 
+/** What the ort engine has run so far in this process (tests check that a program really ran on ONNX Runtime). */
+export const ortStats = { sessionRuns: 0, hostEquations: 0 };
+
 const compiled = new WeakMap<ClosedJaxpr, OrtExecutable>();
 
 /**
- * Compiles a closed jaxpr to an onnxruntime session (cached per jaxpr, so once per jit
- * specialization) and returns a synchronous function running it. Throws OrtUnavailable
- * without onnxruntime-node, and OrtUnsupported (with the reason) when some part of the
- * jaxpr has no exact ONNX lowering; the caller then runs the jaxpr on the cpu engine.
+ * Compiles a closed jaxpr to onnxruntime sessions (cached per jaxpr, so once per jit
+ * specialization) and returns a synchronous function running it: one session when every
+ * equation lowers, else sessions with the other equations run on the host in between.
+ * Throws OrtUnavailable without onnxruntime-node, and OrtUnsupported (with the reason) when
+ * no equation lowers; the caller then runs the jaxpr on the cpu engine.
  */
 export function compileOrt(closed: ClosedJaxpr): OrtExecutable {
   const hit = compiled.get(closed);
   if (hit) return hit;
   const rt = loadOrt();
   if (!rt) throw new OrtUnavailable(unavailable);
-  const program = lowerToOnnx(closed);
+  let whole: OnnxProgram | null = null;
+  try {
+    whole = lowerToOnnx(closed);
+  } catch (e) {
+    if (!(e instanceof OrtUnsupported)) throw e;
+  }
+  const run = whole ? sessionRunner(rt, whole) : partitioned(rt, closed);
+  compiled.set(closed, run);
+  return run;
+}
+
+function sessionRunner(rt: OrtNode, program: OnnxProgram): OrtExecutable {
   const session = new rt.Session();
   try {
     session.loadModel(program.bytes.buffer as ArrayBuffer, program.bytes.byteOffset, program.bytes.byteLength, sessionOptions(rt));
@@ -130,7 +150,7 @@ export function compileOrt(closed: ClosedJaxpr): OrtExecutable {
   }
   const { inputs, outputs } = program;
   const fetches: Record<string, null> = Object.fromEntries(outputs.map((o) => [o.name, null]));
-  const run: OrtExecutable = (args) => {
+  return (args) => {
     if (args.length !== inputs.length) throw new TypeError(`ort: the compiled function takes ${inputs.length} arrays, got ${args.length}`);
     const feeds: Record<string, unknown> = {};
     inputs.forEach(({ name, aval }, i) => {
@@ -144,8 +164,45 @@ export function compileOrt(closed: ClosedJaxpr): OrtExecutable {
       feeds[name] = { type: TENSOR_TYPE[aval.dtype]!, dims: aval.shape, location: "cpu", data: a.data };
     });
     const res = session.run(feeds, fetches, {});
+    ortStats.sessionRuns++;
     return outputs.map(({ name, aval }) => new ArrayImpl(res[name]!.data, aval));
   };
-  compiled.set(closed, run);
-  return run;
+}
+
+/** The jaxpr as sessions and host equations in program order (partition.ts). */
+function partitioned(rt: OrtNode, closed: ClosedJaxpr): OrtExecutable {
+  const steps = partition(closed);
+  if (!steps.some((s) => s.kind === "graph")) {
+    const reasons = [...new Set(steps.map((s) => (s.kind === "host" ? s.reason : "")))];
+    throw new OrtUnsupported(`no equation of the program lowers to ONNX (${reasons.slice(0, 3).join("; ")})`);
+  }
+  const runners = steps.map((s) => (s.kind === "graph" ? sessionRunner(rt, s.program) : null));
+  const { jaxpr, consts } = closed;
+  const nConsts = consts.length;
+  for (const c of consts) if (!(c instanceof ArrayImpl)) throw new OrtUnsupported("a closed-over constant is not a concrete array");
+  const nArgs = jaxpr.inBinders.length - nConsts;
+  return (args) => {
+    if (args.length !== nArgs) throw new TypeError(`ort: the compiled function takes ${nArgs} arrays, got ${args.length}`);
+    const env = new Map<Var, ArrayImpl>();
+    jaxpr.inBinders.forEach((v, i) => {
+      env.set(v, (i < nConsts ? consts[i] : args[i - nConsts]) as ArrayImpl);
+    });
+    const read = (a: Atom): ArrayImpl => (a instanceof Literal ? a.val : env.get(a)!);
+    steps.forEach((s, k) => {
+      let outs: ArrayImpl[];
+      let binders: readonly Var[];
+      if (s.kind === "graph") {
+        outs = runners[k]!(s.inputs.map(read));
+        binders = s.outputs;
+      } else {
+        outs = s.eqn.prim.impl(s.eqn.inputs.map(read), s.eqn.params);
+        ortStats.hostEquations++;
+        binders = s.eqn.outBinders;
+      }
+      binders.forEach((v, i) => {
+        env.set(v, outs[i]!);
+      });
+    });
+    return jaxpr.outs.map(read);
+  };
 }

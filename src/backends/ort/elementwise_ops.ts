@@ -1,19 +1,20 @@
-// ONNX lowerings of the elementwise primitives (and threefry2x32, an elementwise hash).
-// Each keeps the cpu engine's semantics exactly where ONNX's operator differs: integer
-// division by zero, shifts past the width, float-to-int conversion of NaN and of values out
-// of range, NaN propagation, log1p/expm1 near zero.
+// Emission helpers for the ONNX lowerings of the elementwise primitives (and threefry2x32,
+// an elementwise hash), which their declarations in src/primitives/ call. Each keeps the
+// cpu engine's semantics exactly where ONNX's operator differs: integer division by zero,
+// shifts past the width, float-to-int conversion of NaN and of values out of range, NaN
+// propagation, log1p/expm1 near zero.
 import type { DType } from "../../core/dtype.js";
 import { isFloat, isUnsigned } from "../../core/dtype.js";
 import { int, type ODType, ONNX_CODE, OrtUnsupported, type Scope, type Val } from "./graph.js";
 import type { LowerRule } from "./rule.js";
 import * as T from "./typed_ops.js";
 
-const floatOnly = (op: string, x: Val, allowed: readonly ODType[] = ["float32", "float64"]): void => {
+export const floatOnly = (op: string, x: Val, allowed: readonly ODType[] = ["float32", "float64"]): void => {
   if (!allowed.includes(x.dtype)) throw new OrtUnsupported(`${op} on ${x.dtype} has no exact onnxruntime kernel`);
 };
 
 /** A unary float op mapped 1:1 to an ONNX operator. */
-const unary =
+export const unary =
   (onnx: string, allowed?: readonly ODType[]): LowerRule =>
   (g, [x]) => {
     floatOnly(onnx, x!, allowed);
@@ -23,7 +24,7 @@ const unary =
 const bits = (d: ODType): number => (d.endsWith("8") ? 8 : d.endsWith("16") ? 16 : 32);
 const isSigned = (d: ODType): boolean => !isFloat(d as DType) && d !== "bool" && !isUnsigned(d as DType);
 
-function log1p(g: Scope, x: Val): Val {
+export function log1p(g: Scope, x: Val): Val {
   // Goldberg's trick: with u = 1 + x rounded, log(u) * x / (u - 1) is accurate to a few ulps.
   const dt = x.dtype;
   const u = g.ew("Add", [x, g.scalar(1, dt)], dt);
@@ -33,7 +34,7 @@ function log1p(g: Scope, x: Val): Val {
   return T.where(g, g.ew("IsInf", [x], "bool", { detect_negative: int(0) }), x, exact);
 }
 
-function expm1(g: Scope, x: Val): Val {
+export function expm1(g: Scope, x: Val): Val {
   // Kahan's trick: with u = exp(x) rounded, (u - 1) * x / log(u) is accurate to a few ulps.
   const dt = x.dtype;
   const u = g.ew("Exp", [x], dt);
@@ -45,14 +46,14 @@ function expm1(g: Scope, x: Val): Val {
 }
 
 /** The sign bit of a float (true for -0). */
-function signBit(g: Scope, x: Val): Val {
+export function signBit(g: Scope, x: Val): Val {
   const dt = x.dtype;
   const zero = g.scalar(0, dt);
   const negZero = T.and(g, T.cmp(g, "Equal", x, zero), T.cmp(g, "Less", g.ew("Div", [g.scalar(1, dt), x], dt), zero));
   return T.or(g, T.cmp(g, "Less", x, zero), negZero);
 }
 
-function atan2(g: Scope, x: Val, y: Val): Val {
+export function atan2(g: Scope, x: Val, y: Val): Val {
   // atan2(x, y) = atan(x / y), moved into the right quadrant; the cases where x / y is 0/0,
   // inf/inf or divides by -0 are first replaced by ones with the same answer.
   const dt = x.dtype;
@@ -70,7 +71,7 @@ function atan2(g: Scope, x: Val, y: Val): Val {
 }
 
 /** Integer division or remainder as the cpu engine does them (x / 0 = -1 or all ones, x % 0 = x; INT_MIN / -1 wraps). */
-function intDivRem(g: Scope, x: Val, y: Val, rem: boolean): Val {
+export function intDivRem(g: Scope, x: Val, y: Val, rem: boolean): Val {
   const xx = g.cast(x, "int64");
   const yy = g.cast(y, "int64");
   const zero = T.cmp(g, "Equal", yy, g.scalar(0, "int64"));
@@ -88,7 +89,7 @@ function shiftAmount(g: Scope, y: Val, width: number): { amount: Val; valid: Val
   return { amount: g.cast(T.where(g, valid, y64, g.scalar(0, "int64")), "uint32"), valid };
 }
 
-function shiftLeft(g: Scope, x: Val, y: Val): Val {
+export function shiftLeft(g: Scope, x: Val, y: Val): Val {
   const dt = x.dtype;
   const { amount, valid } = shiftAmount(g, y, bits(dt));
   // Widening to uint32 keeps the low bits, the only ones the result keeps.
@@ -96,7 +97,7 @@ function shiftLeft(g: Scope, x: Val, y: Val): Val {
   return T.where(g, valid, r, g.filled(0, dt, x.shape));
 }
 
-function shiftRightLogical(g: Scope, x: Val, y: Val): Val {
+export function shiftRightLogical(g: Scope, x: Val, y: Val): Val {
   const dt = x.dtype;
   const n = bits(dt);
   const { amount, valid } = shiftAmount(g, y, n);
@@ -106,7 +107,7 @@ function shiftRightLogical(g: Scope, x: Val, y: Val): Val {
   return T.where(g, valid, r, g.filled(0, dt, x.shape));
 }
 
-function shiftRightArithmetic(g: Scope, x: Val, y: Val): Val {
+export function shiftRightArithmetic(g: Scope, x: Val, y: Val): Val {
   // The cpu engine computes JS's `x >> min(max(y, 0), n - 1)`: it sign-extends values that
   // are negative as JS numbers (signed dtypes, and uint32 values >= 2^31).
   const dt = x.dtype;
@@ -127,7 +128,7 @@ function shiftRightArithmetic(g: Scope, x: Val, y: Val): Val {
   return g.cast(r, dt);
 }
 
-function integerPow(g: Scope, x: Val, y: number): Val {
+export function integerPow(g: Scope, x: Val, y: number): Val {
   const dt = x.dtype;
   if (y === 0) return g.filled(1, dt, x.shape);
   if (y < 0 && !isFloat(dt as DType)) {
@@ -149,7 +150,7 @@ function integerPow(g: Scope, x: Val, y: number): Val {
   return y < 0 ? g.ew("Div", [g.scalar(1, dt), acc!], dt) : acc!;
 }
 
-function convert(g: Scope, x: Val, to: DType): Val {
+export function convert(g: Scope, x: Val, to: DType): Val {
   const from = x.dtype;
   if (from === to) return x;
   if (to === "float16" || to === "bfloat16") throw new OrtUnsupported(`conversion to ${to}`);
@@ -173,7 +174,7 @@ function convert(g: Scope, x: Val, to: DType): Val {
  * there (nudged one ulp toward its rounding error when inexact and even), rounds to float32
  * exactly as the exact result would (53 >= 24 + 2 bits).
  */
-function fma32(g: Scope, x: Val, y: Val, z: Val): Val {
+export function fma32(g: Scope, x: Val, y: Val, z: Val): Val {
   g.requireOpset(26); // BitCast
   const d = (v: Val) => g.cast(v, "float64");
   const f = (op: string, a: Val, b: Val) => g.ew(op, [a, b], "float64");
@@ -194,9 +195,9 @@ function fma32(g: Scope, x: Val, y: Val, z: Val): Val {
   return g.cast(odd, "float32");
 }
 
-const BITCAST_TYPES: readonly ODType[] = ["float32", "float64", "int32", "uint32", "int16", "uint16", "int8", "uint8"];
+export const BITCAST_TYPES: readonly ODType[] = ["float32", "float64", "int32", "uint32", "int16", "uint16", "int8", "uint8"];
 
-function threefry(g: Scope, [k0, k1, x0, x1]: Val[]): Val[] {
+export function threefry(g: Scope, [k0, k1, x0, x1]: Val[]): Val[] {
   const u = (v: number) => g.scalar(v >>> 0, "uint32");
   const add = (a: Val, b: Val) => g.ew("Add", [a, b], "uint32");
   const xor = (a: Val, b: Val) => g.ew("BitwiseXor", [a, b], "uint32");
@@ -220,90 +221,3 @@ function threefry(g: Scope, [k0, k1, x0, x1]: Val[]): Val[] {
   }
   return [a, b];
 }
-
-export const elementwiseRules: Record<string, LowerRule> = {
-  neg: (g, [x]) => [isUnsigned(x!.dtype as DType) ? T.sub(g, g.scalar(0, x!.dtype), x!) : T.typed(g, "Neg", [x!])],
-  sin: unary("Sin"),
-  cos: unary("Cos"),
-  tan: (g, [x]) => {
-    floatOnly("tan", x!);
-    if (x!.dtype === "float32") return [g.ew("Tan", [x!], "float32")];
-    return [g.ew("Div", [g.ew("Sin", [x!], "float64"), g.ew("Cos", [x!], "float64")], "float64")];
-  },
-  tanh: unary("Tanh"),
-  exp: unary("Exp"),
-  log: unary("Log"),
-  log1p: (g, [x]) => {
-    floatOnly("log1p", x!);
-    return [log1p(g, x!)];
-  },
-  expm1: (g, [x]) => {
-    floatOnly("expm1", x!);
-    return [expm1(g, x!)];
-  },
-  sqrt: unary("Sqrt"),
-  rsqrt: (g, [x]) => {
-    floatOnly("rsqrt", x!);
-    return [g.ew("Div", [g.scalar(1, x!.dtype), g.ew("Sqrt", [x!], x!.dtype)], x!.dtype)];
-  },
-  logistic: unary("Sigmoid"),
-  abs: (g, [x]) => [isUnsigned(x!.dtype as DType) ? x! : T.typed(g, "Abs", [x!])],
-  sign: (g, [x]) => [T.typed(g, "Sign", [x!])],
-  floor: unary("Floor"),
-  ceil: unary("Ceil"),
-  round: unary("Round"), // ONNX Round rounds half to even, as jnp.round
-  not: (g, [x]) => [x!.dtype === "bool" ? T.not(g, x!) : g.ew("BitwiseNot", [x!], x!.dtype)],
-  is_finite: (g, [x]) => {
-    floatOnly("is_finite", x!);
-    return [T.not(g, T.or(g, T.nan(g, x!), g.ew("IsInf", [x!], "bool")))];
-  },
-  add: (g, [x, y]) => [x!.dtype === "bool" ? T.or(g, x!, y!) : T.add(g, x!, y!)],
-  sub: (g, [x, y]) => [T.sub(g, x!, y!)],
-  mul: (g, [x, y]) => [x!.dtype === "bool" ? T.and(g, x!, y!) : T.mul(g, x!, y!)],
-  div: (g, [x, y]) => [isFloat(x!.dtype as DType) ? g.ew("Div", [x!, y!], x!.dtype) : intDivRem(g, x!, y!, false)],
-  rem: (g, [x, y]) => [isFloat(x!.dtype as DType) ? g.ew("Mod", [x!, y!], x!.dtype, { fmod: int(1) }) : intDivRem(g, x!, y!, true)],
-  pow: (g, [x, y]) => {
-    floatOnly("pow", x!);
-    return [g.ew("Pow", [x!, y!], x!.dtype)];
-  },
-  max: (g, [x, y]) => [T.max(g, x!, y!)],
-  min: (g, [x, y]) => [T.min(g, x!, y!)],
-  atan2: (g, [x, y]) => {
-    floatOnly("atan2", x!, ["float32"]);
-    return [atan2(g, x!, y!)];
-  },
-  and: (g, [x, y]) => [x!.dtype === "bool" ? T.and(g, x!, y!) : g.ew("BitwiseAnd", [x!, y!], x!.dtype)],
-  or: (g, [x, y]) => [x!.dtype === "bool" ? T.or(g, x!, y!) : g.ew("BitwiseOr", [x!, y!], x!.dtype)],
-  xor: (g, [x, y]) => [x!.dtype === "bool" ? g.ew("Xor", [x!, y!], "bool") : g.ew("BitwiseXor", [x!, y!], x!.dtype)],
-  shift_left: (g, [x, y]) => [shiftLeft(g, x!, y!)],
-  shift_right_logical: (g, [x, y]) => [shiftRightLogical(g, x!, y!)],
-  shift_right_arithmetic: (g, [x, y]) => [shiftRightArithmetic(g, x!, y!)],
-  eq: (g, [x, y]) => [T.cmp(g, "Equal", x!, y!)],
-  ne: (g, [x, y]) => [T.not(g, T.cmp(g, "Equal", x!, y!))],
-  lt: (g, [x, y]) => [T.cmp(g, "Less", x!, y!)],
-  le: (g, [x, y]) => [T.cmp(g, "LessOrEqual", x!, y!)],
-  gt: (g, [x, y]) => [T.cmp(g, "Greater", x!, y!)],
-  ge: (g, [x, y]) => [T.cmp(g, "GreaterOrEqual", x!, y!)],
-  integer_pow: (g, [x], { y }: { y: number }) => [integerPow(g, x!, y)],
-  select_n: (g, [which, ...cases]) => {
-    if (which!.dtype === "bool") return [cases.length === 1 ? cases[0]! : T.where(g, which!, cases[1]!, cases[0]!)];
-    let r = cases[cases.length - 1]!;
-    for (let i = cases.length - 2; i >= 0; i--) r = T.where(g, T.cmp(g, "Equal", which!, g.scalar(i, which!.dtype)), cases[i]!, r);
-    return [r];
-  },
-  convert_element_type: (g, [x], { newDtype }: { newDtype: DType }) => [convert(g, x!, newDtype)],
-  bitcast_convert_type: (g, [x], { newDtype }: { newDtype: DType }) => {
-    if (!BITCAST_TYPES.includes(x!.dtype) || !BITCAST_TYPES.includes(newDtype)) {
-      throw new OrtUnsupported(`bitcast_convert_type from ${x!.dtype} to ${newDtype}`);
-    }
-    g.requireOpset(26); // BitCast is new in opset 26
-    return [g.ew("BitCast", [x!], newDtype, { to: int(ONNX_CODE[newDtype]) })];
-  },
-  stop_gradient: (_g, [x]) => [x!],
-  erf: unary("Erf", ["float32"]),
-  fma: (g, [x, y, z]) => {
-    floatOnly("fma", x!, ["float32"]);
-    return [fma32(g, x!, y!, z!)];
-  },
-  threefry2x32: (g, ins) => threefry(g, ins),
-};

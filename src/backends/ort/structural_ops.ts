@@ -1,10 +1,10 @@
-// ONNX lowerings of the structural primitives: shapes and layout, reductions, dot_general,
-// window patches (convolution and pooling), cumulative reductions, sort, gather/scatter and
+// Emission helpers for the ONNX lowerings of the structural primitives (called from their
+// declarations in src/primitives/): shapes and layout, reductions, dot_general, window
+// patches (convolution and pooling), cumulative reductions, sort, gather/scatter and
 // dynamic slices.
 import type { DType } from "../../core/dtype.js";
 import { isFloat } from "../../core/dtype.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
-import { defaultFill } from "../../primitives/gather_scatter.js";
 import { int, type ODType, OrtUnsupported, Scope, str, type Val } from "./graph.js";
 import type { LowerRule } from "./rule.js";
 import * as T from "./typed_ops.js";
@@ -14,7 +14,7 @@ const isIdentity = (perm: readonly number[]) => perm.every((p, i) => p === i);
 
 // ---- shapes and layout ----
 
-function broadcastInDim(g: Scope, x: Val, shape: readonly number[], dims: readonly number[]): Val {
+export function broadcastInDim(g: Scope, x: Val, shape: readonly number[], dims: readonly number[]): Val {
   // The operand's physical tensor, aligned to its rank and placed at `dims` in the output.
   const p = [...Array(x.shape.length - x.pshape.length).fill(1), ...x.pshape];
   const q = shape.map(() => 1);
@@ -27,16 +27,16 @@ function broadcastInDim(g: Scope, x: Val, shape: readonly number[], dims: readon
 }
 
 /** A compact value that is a single broadcast scalar stays one under any reshaping op. */
-const scalarLike = (x: Val, shape: readonly number[]): Val | null =>
+export const scalarLike = (x: Val, shape: readonly number[]): Val | null =>
   x.pshape.every((n) => n === 1) && x.pshape.length <= shape.length ? { ...x, shape } : null;
 
-function padConst(g: Scope, x: Val, value: Val, pads: readonly number[], shape: readonly number[]): Val {
+export function padConst(g: Scope, x: Val, value: Val, pads: readonly number[], shape: readonly number[]): Val {
   const kt = T.kernelType("Pad", x.dtype);
   const r = g.op("Pad", [g.cast(x, kt), g.i64s(pads), g.cast(value, kt)], kt, shape, { mode: str("constant") });
   return g.cast(r, x.dtype);
 }
 
-function pad(g: Scope, x: Val, value: Val, config: readonly (readonly [number, number, number])[]): Val {
+export function pad(g: Scope, x: Val, value: Val, config: readonly (readonly [number, number, number])[]): Val {
   let cur = g.full(x);
   // interior padding of axis d: [.., n, ..] -> [.., n, 1, ..] -> pad to [.., n, k+1, ..] -> merge -> drop the last k
   config.forEach(([, , k], d) => {
@@ -78,7 +78,7 @@ function pad(g: Scope, x: Val, value: Val, config: readonly (readonly [number, n
   return cur;
 }
 
-function iota(g: Scope, dtype: DType, shape: readonly number[], dimension: number): Val {
+export function iota(g: Scope, dtype: DType, shape: readonly number[], dimension: number): Val {
   // Values vary along `dimension` only: a [n, 1, ..., 1] constant broadcasts to the rest.
   const n = shape[dimension]!;
   const p = [n, ...shape.slice(dimension + 1).map(() => 1)];
@@ -87,7 +87,7 @@ function iota(g: Scope, dtype: DType, shape: readonly number[], dimension: numbe
 
 // ---- reductions ----
 
-function extremum(op: "ReduceMax" | "ReduceMin") {
+export function extremum(op: "ReduceMax" | "ReduceMin") {
   return (g: Scope, x: Val, axes: readonly number[]): Val => {
     const r = T.reduce(g, op, x, axes);
     if (!isFloat(x.dtype as DType)) return r;
@@ -97,7 +97,7 @@ function extremum(op: "ReduceMax" | "ReduceMin") {
   };
 }
 
-function argExtremum(op: "ArgMax" | "ArgMin") {
+export function argExtremum(op: "ArgMax" | "ArgMin") {
   return (g: Scope, [x]: Val[], { axis, indexDtype }: { axis: number; indexDtype: DType }): Val[] => {
     const shape = x!.shape.filter((_, d) => d !== axis);
     const attrs = { axis: int(axis), keepdims: int(0), select_last_index: int(0) };
@@ -127,7 +127,7 @@ interface DotDims {
  * One operand as a matrix (or a batch of matrices): its axes grouped as [batch, a, b]
  * where (a, b) is (free, contracting) or, if that avoids a transpose, (contracting, free).
  */
-function asMatrix(
+export function asMatrix(
   g: Scope,
   x: Val,
   batch: readonly number[],
@@ -143,13 +143,14 @@ function asMatrix(
   return { m: g.reshape(g.transpose(g.full(x), normal), shapeOf(first, second)), swapped: false };
 }
 
-function dotGeneral(
+export function dotGeneral(
   g: Scope,
   [l, r]: Val[],
-  { dims, preferredElementType }: { dims: DotDims; preferredElementType: DType | null },
-  outs: readonly { shape: readonly number[] }[],
+  { dims }: { dims: DotDims },
+  outs: readonly { shape: readonly number[]; dtype: DType }[],
 ): Val[] {
-  const dt: ODType = preferredElementType ?? l!.dtype;
+  // the output dtype: the preferred element type or the operands' (float32 for 16-bit floats, which lower.ts computes in float32)
+  const dt: ODType = outs[0]!.dtype;
   if (dt === "bool") throw new OrtUnsupported("dot_general on bool");
   const lhs = g.cast(l!, dt);
   const rhs = g.cast(r!, dt);
@@ -197,7 +198,7 @@ function windowAxes(shape: readonly number[], p: PatchParams) {
 const positions = (ax: { O: number; W: number; s: number; dil: number }) =>
   range(ax.O).flatMap((o) => range(ax.W).map((w) => o * ax.s + w * ax.dil));
 
-function windowPatches(g: Scope, [x]: Val[], p: PatchParams): Val[] {
+export function windowPatches(g: Scope, [x]: Val[], p: PatchParams): Val[] {
   // Separable: gather each axis into (O, W) with a small index table, last axis first so
   // earlier axis numbers stay valid; then move the window axes behind the output axes.
   const axes = windowAxes(x!.shape, p);
@@ -217,7 +218,7 @@ function windowPatches(g: Scope, [x]: Val[], p: PatchParams): Val[] {
   return [g.transpose(cur, perm)];
 }
 
-function windowAccumulate(g: Scope, [c]: Val[], p: PatchParams & { inputShape: readonly number[] }): Val[] {
+export function windowAccumulate(g: Scope, [c]: Val[], p: PatchParams & { inputShape: readonly number[] }): Val[] {
   // The transpose of window_patches: per non-trivial axis, a 0/1 matrix [O·W, n] sums every
   // window element back onto its source position (one Gemm per axis, no scatter races).
   if (!T.KERNEL_TYPES.Gemm!.includes(c!.dtype)) throw new OrtUnsupported(`window_accumulate on ${c!.dtype}`);
@@ -253,7 +254,7 @@ function windowAccumulate(g: Scope, [c]: Val[], p: PatchParams & { inputShape: r
 
 // ---- cumulative reductions ----
 
-function extremeValue(dtype: ODType, max: boolean): number {
+export function extremeValue(dtype: ODType, max: boolean): number {
   if (isFloat(dtype as DType)) return max ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   const b = dtype.endsWith("8") ? 8 : dtype.endsWith("16") ? 16 : 32;
   if (dtype.startsWith("u")) return max ? 2 ** b - 1 : 0;
@@ -261,7 +262,7 @@ function extremeValue(dtype: ODType, max: boolean): number {
 }
 
 /** A prefix scan in log2(n) steps of `combine` with a shifted copy (Hillis-Steele). */
-function prefixScan(g: Scope, x: Val, axis: number, reverse: boolean, combine: (a: Val, b: Val) => Val, identity: number): Val {
+export function prefixScan(g: Scope, x: Val, axis: number, reverse: boolean, combine: (a: Val, b: Val) => Val, identity: number): Val {
   let cur = g.full(x);
   const n = x.shape[axis]!;
   const at = (v: number) => x.shape.map((m, d) => (d === axis ? v : m));
@@ -283,7 +284,7 @@ function prefixScan(g: Scope, x: Val, axis: number, reverse: boolean, combine: (
   return cur;
 }
 
-function cumulative(op: "sum" | "prod" | "max" | "min"): LowerRule {
+export function cumulative(op: "sum" | "prod" | "max" | "min"): LowerRule {
   return (g, [x], { axis, reverse }: { axis: number; reverse: boolean }) => {
     const dt = x!.dtype;
     if (op === "sum") {
@@ -299,7 +300,7 @@ function cumulative(op: "sum" | "prod" | "max" | "min"): LowerRule {
 // ---- sort ----
 
 /** The permutation that stably sorts `key` along `axis` (TopK keeps equal keys in index order). */
-function stableOrder(g: Scope, key: Val, axis: number): Val {
+export function stableOrder(g: Scope, key: Val, axis: number): Val {
   const n = key.shape[axis]!;
   const kt = T.kernelType("TopK", key.dtype);
   const attrs = { axis: int(axis), largest: int(0), sorted: int(1) };
@@ -307,7 +308,7 @@ function stableOrder(g: Scope, key: Val, axis: number): Val {
   return { name: idx!, dtype: "int64", shape: key.shape, pshape: key.shape };
 }
 
-function sort(g: Scope, xs: Val[], { dimension, numKeys }: { dimension: number; numKeys: number }): Val[] {
+export function sort(g: Scope, xs: Val[], { dimension, numKeys }: { dimension: number; numKeys: number }): Val[] {
   // LSD order: stable-sort by the least significant key first; a float key sorts by value
   // with NaN as +inf, then by is-NaN, so NaNs go last (JAX's total order; -0 == 0).
   const gatherAlong = (v: Val, perm: Val) => g.op("GatherElements", [v, perm], v.dtype, v.shape, { axis: int(dimension) });
@@ -332,7 +333,7 @@ function sort(g: Scope, xs: Val[], { dimension, numKeys }: { dimension: number; 
 // ---- gather / scatter ----
 
 /** Index rows [...batch, K] as int64, and a mask of the rows entirely in bounds. */
-function indexRows(g: Scope, idx: Val, operandShape: readonly number[]) {
+export function indexRows(g: Scope, idx: Val, operandShape: readonly number[]) {
   const K = idx.shape[idx.shape.length - 1]!;
   if (K === 0) throw new OrtUnsupported("gather/scatter with empty index rows");
   const rows = g.cast(g.full(idx), "int64");
@@ -347,21 +348,17 @@ function indexRows(g: Scope, idx: Val, operandShape: readonly number[]) {
   return { K, rows, clamped, batch, inBounds };
 }
 
-function gather(
-  g: Scope,
-  [op, idx]: Val[],
-  { mode, fillValue }: { mode: string; fillValue: number | null },
-  outs: readonly { shape: readonly number[] }[],
-): Val[] {
+/** GatherND of index rows; in "fill" mode, rows out of bounds give `fill`. */
+export function gather(g: Scope, [op, idx]: Val[], mode: string, fill: number, outs: readonly { shape: readonly number[] }[]): Val[] {
   const { K, clamped, batch, inBounds } = indexRows(g, idx!, op!.shape);
   const shape = outs[0]!.shape;
   const out = g.op("GatherND", [g.full(op!), clamped], op!.dtype, shape);
   if (mode !== "fill") return [out];
   const mask = g.reshape(inBounds(), [...batch, ...op!.shape.slice(K).map(() => 1)]);
-  return [T.where(g, { ...mask, shape }, out, g.scalar(fillValue ?? defaultFill(op!.dtype as DType), op!.dtype))];
+  return [T.where(g, { ...mask, shape }, out, g.scalar(fill, op!.dtype))];
 }
 
-function scatter(kind: "none" | "add" | "mul" | "min" | "max"): LowerRule {
+export function scatter(kind: "none" | "add" | "mul" | "min" | "max"): LowerRule {
   return (g, [op, idx, upd], { mode }: { mode: string }) => {
     const dt = op!.dtype;
     if ((kind === "min" || kind === "max") && isFloat(dt as DType)) {
@@ -397,7 +394,7 @@ function scatter(kind: "none" | "add" | "mul" | "min" | "max"): LowerRule {
 // ---- dynamic slices ----
 
 /** The start indices clamped so a window of `sizes` fits, as one int64 vector. */
-function clampedStarts(g: Scope, starts: readonly Val[], shape: readonly number[], sizes: readonly number[]): Val {
+export function clampedStarts(g: Scope, starts: readonly Val[], shape: readonly number[], sizes: readonly number[]): Val {
   const cols = starts.map((s, d) => {
     const c = T.min(g, T.max(g, g.cast(s, "int64"), g.scalar(0, "int64")), g.scalar(shape[d]! - sizes[d]!, "int64"));
     return g.reshape(c, [1]);
@@ -405,13 +402,13 @@ function clampedStarts(g: Scope, starts: readonly Val[], shape: readonly number[
   return g.concat(cols, 0);
 }
 
-function dynamicSlice(g: Scope, [op, ...starts]: Val[], { sliceSizes }: { sliceSizes: readonly number[] }): Val[] {
+export function dynamicSlice(g: Scope, [op, ...starts]: Val[], { sliceSizes }: { sliceSizes: readonly number[] }): Val[] {
   const s = clampedStarts(g, starts, op!.shape, sliceSizes);
   const e = g.ew("Add", [s, g.i64s(sliceSizes)], "int64");
   return [g.op("Slice", [op!, s, e, g.i64s(range(sliceSizes.length))], op!.dtype, sliceSizes)];
 }
 
-function dynamicUpdateSlice(g: Scope, [op, upd, ...starts]: Val[]): Val[] {
+export function dynamicUpdateSlice(g: Scope, [op, upd, ...starts]: Val[]): Val[] {
   // ScatterND of the update at its window's positions (distinct, so the scatter is race-free)
   const sizes = upd!.shape;
   const nd = sizes.length;
@@ -422,49 +419,15 @@ function dynamicUpdateSlice(g: Scope, [op, upd, ...starts]: Val[]): Val[] {
   return [g.op("ScatterND", [op!, idx, upd!], op!.dtype, op!.shape)];
 }
 
-const reduceRule =
+/** A reduction rule over params.axes. */
+export const reduceRule =
   (f: (g: Scope, x: Val, axes: readonly number[]) => Val): LowerRule =>
   (g, [x], { axes }: { axes: readonly number[] }) => [f(g, x!, axes)];
 
-export const structuralRules: Record<string, LowerRule> = {
-  broadcast_in_dim: (g, [x], { shape, broadcastDimensions }) => [broadcastInDim(g, x!, shape, broadcastDimensions)],
-  reshape: (g, [x], { newSizes }: { newSizes: readonly number[] }) => [scalarLike(x!, newSizes) ?? g.reshape(g.full(x!), newSizes)],
-  transpose: (g, [x], { permutation }: { permutation: readonly number[] }, outs) => [
-    scalarLike(x!, outs[0]!.shape) ?? g.transpose(g.full(x!), permutation),
-  ],
-  slice: (g, [x], { startIndices, limitIndices, strides }, outs) => [
-    scalarLike(x!, outs[0]!.shape) ?? g.slice(g.full(x!), startIndices, limitIndices, strides, outs[0]!.shape),
-  ],
-  pad: (g, [x, v], { paddingConfig }) => [pad(g, x!, v!, paddingConfig)],
-  concatenate: (g, xs, { dimension }: { dimension: number }) => [g.concat(xs, dimension)],
-  rev: (g, [x], { dimensions }: { dimensions: readonly number[] }) => {
-    const n = dimensions.map((d) => x!.shape[d]!);
-    const ends = n.map((m) => -(m + 1));
-    const steps = n.map(() => -1);
-    const starts = n.map((m) => m - 1);
-    return [g.op("Slice", [x!, g.i64s(starts), g.i64s(ends), g.i64s(dimensions), g.i64s(steps)], x!.dtype, x!.shape)];
-  },
-  iota: (g, _ins, { dtype, shape, dimension }) => [iota(g, dtype, shape, dimension)],
-  reduce_sum: reduceRule((g, x, axes) => T.reduce(g, "ReduceSum", x, axes)),
-  reduce_prod: reduceRule((g, x, axes) => T.reduce(g, "ReduceProd", x, axes)),
-  reduce_max: reduceRule(extremum("ReduceMax")),
-  reduce_min: reduceRule(extremum("ReduceMin")),
-  argmax: argExtremum("ArgMax"),
-  argmin: argExtremum("ArgMin"),
-  dot_general: (g, ins, p, outs) => dotGeneral(g, ins, p, outs),
-  window_patches: (g, ins, p) => windowPatches(g, ins, p),
-  window_accumulate: (g, ins, p) => windowAccumulate(g, ins, p),
-  cumsum: cumulative("sum"),
-  cumprod: cumulative("prod"),
-  cummax: cumulative("max"),
-  cummin: cumulative("min"),
-  sort: (g, xs, p) => sort(g, xs, p),
-  gather: (g, ins, p, outs) => gather(g, ins, p, outs),
-  scatter: scatter("none"),
-  "scatter-add": scatter("add"),
-  "scatter-mul": scatter("mul"),
-  "scatter-min": scatter("min"),
-  "scatter-max": scatter("max"),
-  dynamic_slice: (g, ins, p) => dynamicSlice(g, ins, p),
-  dynamic_update_slice: (g, ins) => dynamicUpdateSlice(g, ins),
-};
+export function rev(g: Scope, x: Val, dimensions: readonly number[]): Val {
+  const n = dimensions.map((d) => x.shape[d]!);
+  const ends = n.map((m) => -(m + 1));
+  const steps = n.map(() => -1);
+  const starts = n.map((m) => m - 1);
+  return g.op("Slice", [x, g.i64s(starts), g.i64s(ends), g.i64s(dimensions), g.i64s(steps)], x.dtype, x.shape);
+}

@@ -1,6 +1,7 @@
-// ONNX lowerings of the primitives that hold sub-jaxprs: cond -> If, while and scan -> Loop
-// (never unrolled), and the call-like ones (checkpoint, custom_jvp_call, custom_vjp_call),
-// whose body is simply inlined: on a forward pass they compute exactly their body.
+// ONNX lowering rules of the primitives that hold sub-jaxprs, which their declarations
+// name: cond -> If, while and scan -> Loop (never unrolled), and the call-like ones
+// (checkpoint, custom_jvp_call, custom_vjp_call), whose body is simply inlined: on a
+// forward pass they compute exactly their body.
 import type { ClosedJaxpr } from "../../core/jaxpr.js";
 import { graphAttr, graphOutputs, int, type ODType, type Scope, type Val, valueInfo } from "./graph.js";
 import type { LowerRule } from "./rule.js";
@@ -33,7 +34,7 @@ const LOOP_FORMALS: Formal[] = [
   { dtype: "bool", shape: [] },
 ];
 
-const cond: LowerRule = (g, [index, ...ops], { branches }: { branches: ClosedJaxpr[] }, outs, ctx) => {
+export const cond: LowerRule = (g, [index, ...ops], { branches }: { branches: ClosedJaxpr[] }, outs, ctx) => {
   // index <= 0 takes branch 0, index <= 1 branch 1, ...: the cpu engine clamps the index
   const build = (sc: Scope, i: number): Val[] => {
     if (i === branches.length - 1) return ctx.lowerClosed(sc, branches[i]!, ops);
@@ -52,7 +53,7 @@ interface WhileParams {
   bodyNumConsts: number;
 }
 
-const whileLoop: LowerRule = (g, args, p: WhileParams, outs, ctx) => {
+export const whileLoop: LowerRule = (g, args, p: WhileParams, outs, ctx) => {
   const cc = args.slice(0, p.condNumConsts);
   const bc = args.slice(p.condNumConsts, p.condNumConsts + p.bodyNumConsts);
   const carry = args.slice(p.condNumConsts + p.bodyNumConsts).map((c) => g.full(c));
@@ -72,7 +73,7 @@ interface ScanParams {
   reverse: boolean;
 }
 
-const scan: LowerRule = (g, args, p: ScanParams, outs, ctx) => {
+export const scan: LowerRule = (g, args, p: ScanParams, outs, ctx) => {
   const consts = args.slice(0, p.numConsts);
   const init = args.slice(p.numConsts, p.numConsts + p.numCarry).map((c) => g.full(c));
   const xs = args.slice(p.numConsts + p.numCarry).map((x) => g.full(x));
@@ -90,16 +91,8 @@ const scan: LowerRule = (g, args, p: ScanParams, outs, ctx) => {
   });
 };
 
-const inline =
+/** A call-like primitive: its jaxpr (params[key]) inlined. */
+export const inline =
   (key: "jaxpr" | "fun"): LowerRule =>
   (g, ins, p, _outs, ctx) =>
     ctx.lowerClosed(g, p[key] as ClosedJaxpr, ins);
-
-export const controlRules: Record<string, LowerRule> = {
-  cond,
-  while: whileLoop,
-  scan,
-  checkpoint: inline("jaxpr"),
-  custom_jvp_call: inline("fun"),
-  custom_vjp_call: inline("fun"),
-};
