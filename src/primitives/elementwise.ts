@@ -6,7 +6,7 @@ import * as E from "../backends/ort/elementwise_ops.js";
 import { int, ONNX_CODE, OrtUnsupported } from "../backends/ort/graph.js";
 import type { LowerRule } from "../backends/ort/rule.js";
 import * as T from "../backends/ort/typed_ops.js";
-import type { JaxArray } from "../core/array.js";
+import { ArrayImpl, type JaxArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { type DType, isFloat, isInteger, isUnsigned } from "../core/dtype.js";
 import { definePrimitive, type Primitive, type Tangent, UndefPrimal, Zero } from "../core/primitive.js";
@@ -472,7 +472,10 @@ export const integerPowP: Primitive<{ y: number }> = definePrimitive<{ y: number
   jvp([x], [t], { y }) {
     const out = integerPow(x!, y);
     if (y === 0) return [[out], [new Zero(x!.aval)]];
-    const d = mul(fullLike(x!.aval, y), y === 1 ? fullLike(x!.aval, 1) : integerPow(x!, y - 1));
+    if (y === 1) return [[out], [t!]];
+    // d/dx x^y = y·x^(y-1), with y as a rank-0 operand (elementwise ops broadcast it)
+    const k = ArrayImpl.scalar(y, x!.dtype, x!.weakType);
+    const d = mul(y === 2 ? x! : integerPow(x!, y - 1), k);
     return [[out], [scaleTangent(t!, d)]];
   },
   transpose: null,
