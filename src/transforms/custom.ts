@@ -3,7 +3,7 @@
 import { inline } from "../backends/ort/control_ops.js";
 import { ArrayImpl, type JaxArray } from "../core/array.js";
 import type { ShapedArray } from "../core/aval.js";
-import type { ClosedJaxpr, } from "../core/jaxpr.js";
+import type { ClosedJaxpr } from "../core/jaxpr.js";
 import { type BatchDim, definePrimitive, type Primitive, type Tangent, Zero } from "../core/primitive.js";
 import { atTopLevel, bind } from "../core/trace.js";
 import { type TreeDef, unflatten } from "../core/tree.js";
