@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Array as JArray } from "../src/index.js";
-import { numpy as jnp, tree } from "../src/index.js";
+import { grad, jit, numpy as jnp, tree } from "../src/index.js";
 import * as optax from "../src/optax/index.js";
 import { assertAllClose, type Tolerance } from "./helpers.js";
 
@@ -203,4 +203,45 @@ test("optax: centered rmsprop with bias correction follows its formula step by s
     assertAllClose(u, [expected], { rtol: 1e-5 }, `step ${t}`);
     assert.equal(state.count?.item(), t);
   }
+});
+
+test("optax.flatten: Adam on one raveled vector takes the same steps as Adam per leaf, eager and under jit", () => {
+  const params0 = {
+    w: jnp.array([
+      [1, -2, 3],
+      [0.5, 0.25, -1],
+    ]),
+    b: jnp.array([0.1, -0.2, 0.3]),
+    s: jnp.array(2),
+  };
+  type P = typeof params0;
+  const loss = (p: P) =>
+    p.w
+      .sum()
+      .mul(p.b.sum())
+      .add(p.w.pow(2).sum())
+      .add(jnp.sin(p.s.mul(p.b)).sum());
+  const run = (tx: optax.GradientTransformation<any>, steps: number, compiled: boolean) => {
+    const step = (p: P, st: unknown): [P, unknown] => {
+      const [u, next] = tx.update(grad(loss)(p), st, p);
+      return [optax.applyUpdates(p, u), next];
+    };
+    const f = compiled ? jit(step) : step;
+    let p = params0;
+    let st = tx.init(p);
+    for (let i = 0; i < steps; i++) [p, st] = f(p, st);
+    return [p, st] as const;
+  };
+  const make = () => optax.adamw(0.05, { weightDecay: 0.1 });
+  const [perLeaf] = run(make(), 6, false);
+  for (const compiled of [false, true]) {
+    const [flat, flatState] = run(optax.flatten(make()), 6, compiled);
+    for (const k of ["w", "b", "s"] as const) {
+      assert.deepEqual(flat[k].shape, perLeaf[k].shape);
+      assertAllClose(flat[k], Array.from(perLeaf[k].dataSync()), { rtol: 1e-6, atol: 1e-7 }, `${k} (jit: ${compiled})`);
+    }
+    // the inner state holds the moments as vectors of all 10 parameters
+    assert.ok((tree.leaves(flatState) as JArray[]).some((l) => l.ndim === 1 && l.shape[0] === 10));
+  }
+  assert.throws(() => optax.flatten(optax.sgd(0.1)).init({}), /optax.flatten: the pytree has no arrays to flatten/);
 });

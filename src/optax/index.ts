@@ -6,6 +6,7 @@
 export { type EmaOpts, type EmaState, ema, type TraceOpts, type TraceState, trace } from "./accumulation.js";
 export { type AddDecayedWeightsOpts, addDecayedWeights, type WeightDecayScheduleState } from "./adding.js";
 export { clip, clipByBlockRms, clipByGlobalNorm } from "./clipping.js";
+export { flatten } from "./layouts.js";
 export {
   type HuberLossOpts,
   huberLoss,
