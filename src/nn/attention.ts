@@ -130,13 +130,17 @@ export function dotProductAttention(
   const G = N / K;
   const scale = opts.scale ?? 1 / Math.sqrt(H);
 
-  // logits[b, k, g, t, s] = sum_h q[b, t, k, g, h] * key[b, s, k, h], in at least float32
+  // logits[b, k, g, t, s] = sum_h q[b, k, g, t, h] * key[b, s, k, h], in at least float32.
+  // The query is put in [B, K, G, T, H] order first, so that the (S times larger) logits
+  // come out of the contraction already as [B, N, T, S] (head n = k * G + g).
   const [logitsDtype] = promoteTypes(q.dtype, false, "float32", false);
-  const qg = jnp.reshape(q, [B, T, K, G, H]);
-  const raw = dotGeneral(qg, k, { lhsBatch: [0, 2], rhsBatch: [0, 2], lhsContracting: [4], rhsContracting: [3] }, logitsDtype);
-  // [B, K, T, G, S] -> [B, K, G, T, S] -> [B, N, T, S]: head n = k * G + g
-  let logits = jnp.reshape(jnp.transpose(raw, [0, 1, 3, 2, 4]), [B, N, T, S]);
-  logits = logits.mul(jnp.array(scale, { dtype: logitsDtype }));
+  // Scaling by a power of two is exact, so it may as well scale the smaller query.
+  const exactScale = Number.isFinite(Math.log2(scale)) && Number.isInteger(Math.log2(scale));
+  const qs = exactScale ? q.mul(jnp.array(scale, { dtype: q.dtype })) : q;
+  const qg = jnp.transpose(jnp.reshape(qs, [B, T, K, G, H]), [0, 2, 3, 1, 4]);
+  const raw = dotGeneral(qg, k, { lhsBatch: [0, 1], rhsBatch: [0, 2], lhsContracting: [4], rhsContracting: [3] }, logitsDtype);
+  let logits = jnp.reshape(raw, [B, N, T, S]);
+  if (!exactScale) logits = logits.mul(jnp.array(scale, { dtype: logitsDtype }));
   if (bias) logits = logits.add(bias).astype(logitsDtype);
 
   const combined = combinedMask(logits.shape, mask, opts.isCausal ?? false, qLen, kvLen, window);

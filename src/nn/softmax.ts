@@ -6,6 +6,7 @@ import { asJax, promoteArgs, promoteInexact } from "../numpy/coerce.js";
 import * as jnp from "../numpy/index.js";
 import { isFinite as laxIsFinite, log, sign, stopGradient } from "../primitives/elementwise.js";
 import { reduceMax } from "../primitives/reduce.js";
+import { customJvp } from "../transforms/custom.js";
 
 export interface WhereOpts {
   /** Elements to include: masked-out elements take no part in the maximum or the sum. */
@@ -42,10 +43,19 @@ export function softmax(x: ArrayLike, axis: Axis = -1, opts: WhereOpts = {}): Ja
   const a = promoteInexact("softmax", x);
   const axes = normAxes("softmax", axis, a.ndim);
   const mask = maskOf("softmax", opts.where, a);
-  const safe = mask ? jnp.where(mask, a, -Infinity) : a;
-  const unnormalized = jnp.exp(safe.sub(stopGradient(maskedMax(a, axes, mask))));
-  const result = unnormalized.div(maskedSum(unnormalized, axes, mask));
-  return mask ? jnp.where(mask, result, 0) : result;
+  const compute = (v: JaxArray): JaxArray => {
+    const safe = mask ? jnp.where(mask, v, -Infinity) : v;
+    const unnormalized = jnp.exp(safe.sub(maskedMax(v, axes, mask)));
+    const result = unnormalized.div(maskedSum(unnormalized, axes, mask));
+    return mask ? jnp.where(mask, result, 0) : result;
+  };
+  // JAX's rule (a custom JVP): d softmax = y * (dx - sum(y * dx)). Its transpose is four
+  // passes over x, where differentiating the formula above takes about twice as many.
+  const f = customJvp(compute).defjvp(([v], [t]) => {
+    const y = compute(v);
+    return [y, y.mul(t.sub(maskedSum(y.mul(t), axes, mask)))];
+  });
+  return f(a);
 }
 
 /**
