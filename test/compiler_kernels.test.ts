@@ -1,9 +1,16 @@
-// The numeric kernels behind compiled code: the float32 tanh and the strided matmul.
+// The numeric kernels behind compiled code: the float32 tanh, the strided matmul, the
+// generated dynamic slices and updates (in place only on storage the program owns),
+// arg-reductions, and compiled scan / while loops that own (and update in place) their carries.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { compiledSource } from "../src/backends/cpu/codegen.js";
 import { tanhF32 } from "../src/backends/cpu/fastmath.js";
 import { batchedMatmul } from "../src/backends/cpu/kernels.js";
 import { matmulKernel } from "../src/backends/cpu/matmul.js";
+import { matvec } from "../src/backends/cpu/matvec_wasm.js";
+import { optimizeJaxpr } from "../src/compiler/passes.js";
+import type { Array as JArray } from "../src/index.js";
+import { jit, numpy as jnp, lax } from "../src/index.js";
 
 test("tanhF32: within one float32 ulp of Math.tanh, and almost always the same float32", () => {
   const bits = new Uint32Array(1);
@@ -38,6 +45,10 @@ test("matmul kernel: every block shape, strides for transposed operands, batches
     [2, 9, 13, 6],
     [3, 1, 8, 11],
     [1, 8, 0, 5],
+    [2, 2, 16, 37],
+    [1, 3, 5, 8],
+    [1, 7, 6, 21],
+    [1, 1, 64, 83],
   ] as const) {
     const a = rand(nb * M * K, 1);
     const b = rand(nb * K * N, 2);
@@ -57,4 +68,169 @@ test("matmul kernel: every block shape, strides for transposed operands, batches
     matmulKernel(at, bt, got2)(at, 0, M * K, 1, M, bt, 0, K * N, 1, K, got2, nb, M, K, N);
     assert.deepEqual(Float32Array.from(got2), want, `transposed [${nb}, ${M}, ${K}] x [${K}, ${N}]`);
   }
+});
+
+const f32 = (n: number, seed: number, shape: number[]) =>
+  jnp.array(Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 1.37) * 2)).reshape(shape);
+const i32 = (v: number) => jnp.array(v, { dtype: "int32" });
+const same = (got: JArray, want: JArray, label: string) => {
+  assert.deepEqual(got.shape, want.shape, label);
+  assert.deepEqual(Array.from(got.dataSync()), Array.from(want.dataSync()), label);
+};
+
+test("dynamic_slice / dynamic_update_slice on the cpu engine: clamped starts, equal to eager; inputs never written", () => {
+  const f = (x: JArray, u: JArray, a: JArray, b: JArray) => {
+    const y = lax.dynamicUpdateSlice(x, u, [a, b, i32(0)]);
+    // a second update of the first one's (dead) result, and a slice of it
+    const z = lax.dynamicUpdateSlice(y, u.mul(2), [b, a, i32(1)]);
+    const empty = lax.dynamicSlice(x, [a, b, i32(0)], [0, 3, 4]);
+    return [z, lax.dynamicSlice(z, [a, b, i32(0)], [2, 3, 4]), lax.dynamicSlice(x, [b, a, i32(2)], [1, 1, 1]), x.add(1), empty];
+  };
+  const g = jit(f, { backend: "cpu" });
+  for (const [a, b] of [
+    [0, 0],
+    [1, 2],
+    [-3, 9],
+    [7, -1],
+  ] as const) {
+    const x = f32(5 * 6 * 4, 1, [5, 6, 4]);
+    const u = f32(2 * 3 * 4, 2, [2, 3, 4]);
+    const x0 = Array.from(x.dataSync());
+    const u0 = Array.from(u.dataSync());
+    const got = g(x, u, i32(a), i32(b));
+    const want = f(x, u, i32(a), i32(b));
+    got.forEach((v, k) => same(v, want[k]!, `output ${k} at starts (${a}, ${b})`));
+    assert.deepEqual(Array.from(x.dataSync()), x0, "the operand a user passed is unchanged");
+    assert.deepEqual(Array.from(u.dataSync()), u0, "the update a user passed is unchanged");
+  }
+});
+
+test("dynamic_update_slice writes in place only into owned storage that nothing else reads", () => {
+  const upd = (x: JArray, u: JArray, i: JArray) => [lax.dynamicUpdateSlice(x, u, [i, i32(0)])];
+  const closed = optimizeJaxpr(jit(upd).lower(jnp.zeros([8, 4]), jnp.ones([1, 4]), i32(0)));
+  assert.match(compiledSource(closed), /\.slice\(\)/, "an argument of the program is copied");
+  assert.doesNotMatch(compiledSource(closed, [true, false, false]), /\.slice\(\)/, "an owned argument is updated in place");
+  const twice = (x: JArray, u: JArray, i: JArray) => [lax.dynamicUpdateSlice(x, u, [i, i32(0)]), x.sum()];
+  const closed2 = optimizeJaxpr(jit(twice).lower(jnp.zeros([8, 4]), jnp.ones([1, 4]), i32(0)));
+  assert.match(compiledSource(closed2, [true, false, false]), /\.slice\(\)/, "an owned argument read later is copied");
+});
+
+test("argmax / argmin on the cpu engine: first extreme, first NaN, ties, rows", () => {
+  const f = (x: JArray) => [
+    jnp.argmax(x, -1),
+    jnp.argmin(x, -1),
+    jnp.argmax(x.reshape([-1])),
+    jnp.argmin(x.get("1")),
+    jnp.argmax(x.get("0:0"), -1),
+  ];
+  const g = jit(f, { backend: "cpu" });
+  for (const rows of [
+    [
+      [1, 5, 5, -2],
+      [0, 0, 0, 0],
+      [3, Number.NaN, 9, Number.NaN],
+    ],
+    [
+      [-Infinity, -Infinity, -1, 7],
+      [2, 1, 1, 2],
+      [Number.NaN, 1, 2, 3],
+    ],
+  ]) {
+    const x = jnp.array(rows);
+    const got = g(x);
+    f(x).forEach((w, k) => same(got[k]!, w, `output ${k} of ${JSON.stringify(rows)}`));
+  }
+});
+
+test("scan and while on the cpu engine: loop bodies compiled, carries updated in place, equal to eager", () => {
+  // a cache of rows written one per step (the KV-cache pattern); b is updated into a, and
+  // from the second step on b and c are both the body's constant (one storage): updating
+  // b in place would change the constant, and c with it
+  const step = (carry: JArray[], x: JArray, i: JArray): JArray[] => {
+    const [cache, a, b, c, tok] = carry as [JArray, JArray, JArray, JArray, JArray];
+    const row = x.add(tok.astype("float32")).reshape([1, 4]);
+    const next = lax.dynamicUpdateSlice(cache, row, [i, i32(0)]);
+    const t = jnp.argmax(next.sum(0)).astype("int32").reshape([1]);
+    return [next, lax.dynamicUpdateSlice(b, row.reshape([4]).add(c), [i32(0)]), c, jnp.full([4], 3), t, a, x];
+  };
+  const scanFn = (cache: JArray, a: JArray, b: JArray, xs: JArray) => {
+    const [[c1, a1, b1, k1, t1], ys] = lax.scan(
+      ([cache, a, b, c, tok, i]: JArray[], x: JArray) => {
+        const [n, b2, a2, c2, t2, cOut, xOut] = step([cache!, a!, b!, c!, tok!], x, i!);
+        return [
+          [n, b2, a2, c2, t2, i!.add(1)],
+          [cOut!.mul(2), xOut!],
+        ];
+      },
+      [cache, a, b, jnp.zeros([4]), jnp.zeros([1], { dtype: "int32" }), i32(0)],
+      xs,
+    );
+    return [c1, a1, b1, k1, t1, ...(ys as JArray[])];
+  };
+  const whileFn = (cache: JArray, a: JArray, b: JArray, n: JArray, xs: JArray) => {
+    const out = lax.foriLoop(
+      0,
+      n,
+      (i: JArray, [cache, a, b, c, tok]: JArray[]) => {
+        const x = lax.dynamicSlice(xs, [i, i32(0)], [1, 4]).reshape([4]);
+        return step([cache!, a!, b!, c!, tok!], x, i).slice(0, 5);
+      },
+      [cache, a, b, jnp.zeros([4]), jnp.zeros([1], { dtype: "int32" })],
+    ) as JArray[];
+    return out;
+  };
+  const cache = f32(24, 3, [6, 4]);
+  const a = f32(4, 4, [4]);
+  const b = f32(4, 5, [4]);
+  const xs = f32(24, 6, [6, 4]);
+  const before = [cache, a, b, xs].map((v) => Array.from(v.dataSync()));
+  const want = scanFn(cache, a, b, xs);
+  jit(scanFn, { backend: "cpu" })(cache, a, b, xs).forEach((v, k) => same(v, want[k]!, `scan output ${k}`));
+  for (const n of [0, 1, 5]) {
+    const w = whileFn(cache, a, b, i32(n), xs);
+    jit(whileFn, { backend: "cpu" })(cache, a, b, i32(n), xs).forEach((v, k) => same(v, w[k]!, `while output ${k} after ${n} steps`));
+  }
+  assert.deepEqual(
+    [cache, a, b, xs].map((v) => Array.from(v.dataSync())),
+    before,
+    "the arrays passed in are unchanged",
+  );
+});
+
+test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, any layout; used only for matrices that cannot change", () => {
+  const mv = matvec();
+  assert.ok(mv, "WebAssembly SIMD is available in Node.js");
+  const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 0.731) * 3);
+  for (const [nb, M, K, N] of [
+    [1, 1, 64, 176],
+    [1, 1, 176, 64],
+    [2, 2, 16, 37],
+    [3, 4, 5, 8],
+    [1, 3, 7, 3],
+    [1, 1, 0, 9],
+  ] as const) {
+    const x = rand(nb * M * K * 2, 1);
+    const W = rand(nb * K * N, 2);
+    const want = new Float32Array(nb * M * N);
+    // x read with stride 2 (every other element); W as stored, and transposed (read through strides)
+    matmulKernel(x, W, want)(x, 0, 2 * M * K, 2 * K, 2, W, 0, K * N, N, 1, want, nb, M, K, N);
+    const Wt = new Float32Array(W.length);
+    for (let b = 0; b < nb; b++)
+      for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Wt[b * K * N + j * K + k] = W[b * K * N + k * N + j]!;
+    for (let rep = 0; rep < 2; rep++) {
+      const got = new Float32Array(nb * M * N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, W, 0, K * N, N, 1, got, nb, M, K, N);
+      assert.deepEqual(got, want, `[${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+      const gotT = new Float32Array(nb * M * N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, Wt, 0, K * N, 1, K, gotT, nb, M, K, N);
+      assert.deepEqual(gotT, want, `transposed [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+    }
+  }
+  const f = (x: JArray, w: JArray) => [jnp.dot(x, w), jnp.dot(x, w.mul(2))];
+  const x = f32(64, 1, [1, 64]);
+  const w = f32(64 * 24, 2, [64, 24]);
+  const src = compiledSource(optimizeJaxpr(jit(f).lower(x, w)));
+  assert.equal(src.match(/matvec_\d+\(/g)?.length, 1, "the argument matrix, not the computed one");
+  const got = jit(f, { backend: "cpu" })(x, w);
+  f(x, w).forEach((v, k) => same(got[k]!, v, `product ${k}`));
 });

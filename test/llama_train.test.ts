@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadCheckpoint } from "../examples/llama/checkpoint.js";
 import { encodeSplit, splitText, trainBatch, validationBatches } from "../examples/llama/data.js";
-import { initParams, type LlamaConfig } from "../examples/llama/model.js";
+import { initCache, initParams, type LlamaConfig } from "../examples/llama/model.js";
 import { Progress } from "../examples/llama/progress.js";
-import { generate, pickToken, topPFilter } from "../examples/llama/sample.js";
+import { generate, makeSampleStep, pickToken, type SampleOptions, topPFilter } from "../examples/llama/sample.js";
 import { BpeTokenizer, CharTokenizer, tokenizerFromJSON } from "../examples/llama/tokenizer.js";
 import { DEFAULT_TRAIN, decayMask, learningRateSchedule, type TrainOptions, train } from "../examples/llama/train.js";
 import type { Array as JArray } from "../src/index.js";
@@ -154,4 +154,59 @@ test("generation: seeded, greedy is deterministic, runs past the context by rest
   assert.deepEqual(generate(s.config, params, prompt, { maxNewTokens: 20, temperature: 0, topP: 1, seed: 9 }), greedy);
   const a = generate(s.config, params, prompt, { maxNewTokens: 12, temperature: 1, topP: 0.9, seed: 1 });
   assert.deepEqual(generate(s.config, params, prompt, { maxNewTokens: 12, temperature: 1, topP: 0.9, seed: 1 }), a);
+});
+
+test("generation in jitted loops equals decoding one jitted step per token, streamed or not, across cache restarts", () => {
+  const config: LlamaConfig = { ...setup(1).config, vocabSize: 30, tied: false };
+  const params = initParams(config, random.key(4));
+  // a sharper classifier than at initialization, so that sampling draws different tokens
+  params.output = params.output!.mul(300);
+  // the reference: feed each token through the step, restart from the last half when full
+  const reference = (prompt: number[], opts: SampleOptions): number[] => {
+    const step = makeSampleStep(config, opts);
+    const keep = config.seqLen / 2;
+    const text = [...prompt];
+    const out: number[] = [];
+    let cache = initCache(config, 1);
+    let pos = 0;
+    let drawn = 0;
+    const i32 = (v: number) => jnp.array(v, { dtype: "int32" });
+    const feed = (t: number) => {
+      const [n, c] = step(params, cache, jnp.array([t], { dtype: "int32" }), i32(pos++), i32(drawn++));
+      cache = c;
+      return Number(n.item());
+    };
+    let next = 0;
+    for (const t of text.slice(-config.seqLen)) next = feed(t);
+    for (;;) {
+      text.push(next);
+      out.push(next);
+      if (out.length === opts.maxNewTokens) return out;
+      if (pos === config.seqLen) {
+        cache = initCache(config, 1);
+        pos = 0;
+        for (const t of text.slice(-keep)) next = feed(t);
+      } else next = feed(next);
+    }
+  };
+  for (const opts of [
+    { maxNewTokens: 19, temperature: 0, topP: 1, seed: 0 },
+    { maxNewTokens: 19, temperature: 1, topP: 0.9, seed: 2 },
+  ]) {
+    for (const prompt of [
+      [1, 2, 3],
+      [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    ]) {
+      const want = reference(prompt, opts);
+      assert.ok(new Set(want).size > 1, `a varied continuation: ${want}`);
+      assert.deepEqual(generate(config, params, prompt, opts), want, `${JSON.stringify(opts)} after ${prompt}`);
+      const streamed: number[] = [];
+      assert.deepEqual(
+        generate(config, params, prompt, opts, (t) => streamed.push(t), 3),
+        want,
+        `streamed ${JSON.stringify(opts)} after ${prompt}`,
+      );
+      assert.deepEqual(streamed, want);
+    }
+  }
 });

@@ -189,9 +189,14 @@ function feedForward(x: JArray, layer: LayerParams): JArray {
   return linear(nn.silu(linear(x, layer.w1)).mul(linear(x, layer.w3)), layer.w2);
 }
 
-/** The classifier: logits [..., vocabSize] from the final hidden states. */
+/**
+ * The classifier: logits [..., vocabSize] from the final hidden states. The tied one
+ * contracts with the embedding's second axis directly: the same sums as h @ E.T, with no
+ * transposed copy of the embedding per call.
+ */
 function classify(params: LlamaParams, h: JArray): JArray {
-  return linear(h, params.output ?? params.tokEmbeddings.T);
+  if (params.output) return linear(h, params.output);
+  return jnp.tensordot(h, params.tokEmbeddings, [[h.ndim - 1], [1]]);
 }
 
 /** One block on x [B, T, dim]; k and v come back for the cache. */

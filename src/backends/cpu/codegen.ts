@@ -3,7 +3,11 @@
 // The fusion plan (compiler/fusion.ts) turns chains of elementwise equations, with the
 // views feeding them and the reductions of their results, into single loop nests over
 // typed arrays; values of one element become JS locals; dot_general runs a register-blocked
-// kernel; every other primitive calls its eager `impl`. Buffers for intermediates are
+// kernel (a few rows times a fixed float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
+// dynamic_slice, dynamic_update_slice and last-axis argmax/argmin are generated inline;
+// scan and while run their bodies compiled the same way (loops.ts), owning their carries,
+// so a dynamic_update_slice of a carry (a KV cache) writes in place; every other
+// primitive calls its eager `impl`. Buffers for intermediates are
 // allocated once, at compile time, and reused by every call (two intermediates whose
 // lifetimes do not overlap share one); outputs are written to fresh arrays, since callers
 // keep them. Where `new Function` is forbidden (a strict Content-Security-Policy), the
@@ -16,15 +20,19 @@
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
 import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion } from "../../compiler/fusion.js";
+import { optimizeJaxpr } from "../../compiler/passes.js";
 import { ArrayImpl } from "../../core/array.js";
-import type { ShapedArray } from "../../core/aval.js";
+import { ShapedArray } from "../../core/aval.js";
 import { isHalf, type TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { type Atom, type ClosedJaxpr, evalJaxpr, type Jaxpr, type JaxprEqn, Literal, Var } from "../../core/jaxpr.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
+import type { ScanParams, WhileParams } from "../../primitives/control_flow.js";
 import { planBuffers, type Storage } from "./buffers.js";
 import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_expr.js";
 import { stridedCopy } from "./kernels.js";
+import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
+import { matvec } from "./matvec_wasm.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -34,6 +42,13 @@ export interface CompileOptions {
    * "interpret": always interpret (what a strict Content-Security-Policy gets).
    */
   mode?: "auto" | "interpret";
+  /**
+   * Per non-const argument: whether the compiled function may overwrite its storage (a
+   * dynamic_update_slice whose operand it is, and nothing else reads, then writes in
+   * place). Only for arrays the caller owns and no one else sees: a loop's carries.
+   * Never a user's array: arrays are immutable to users.
+   */
+  owned?: readonly boolean[];
 }
 
 /** What the CPU engine can fuse: everything the default policy fuses, except 16-bit floats (stored as bits). */
@@ -49,7 +64,7 @@ export function cpuClass(eqn: JaxprEqn): EqnClass {
 export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
-  const { source, captured } = new Generator(closed).generate();
+  const { source, captured } = new Generator(closed, opts.owned ?? []).generate();
   let factory: (...xs: unknown[]) => CompiledFn;
   try {
     factory = new Function(...captured.map((c) => c.name), "interpret", source) as typeof factory;
@@ -58,6 +73,32 @@ export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): Co
     throw e;
   }
   return factory(...captured.map((c) => c.value), interpret);
+}
+
+/**
+ * A loop body compiled for a loop that owns its carries: `owned` marks the arguments it may
+ * overwrite; `ownedOutputs` the outputs whose storage is new or an owned argument (every
+ * other output may share storage with something else, and is copied before it is overwritten).
+ */
+export interface CompiledBody {
+  run: CompiledFn;
+  ownedOutputs: boolean[];
+}
+
+/** Optimizes and compiles the closed jaxpr of a loop body (or a loop condition) for the cpu engine. */
+export function compileLoopBody(closed: ClosedJaxpr, owned: readonly boolean[], immutable: readonly boolean[]): CompiledBody {
+  const opt = optimizeJaxpr(closed);
+  const none = opt.jaxpr.outs.map(() => false);
+  const interpret: CompiledFn = (args) => evalJaxpr(opt.jaxpr, [...opt.consts, ...args]) as ArrayImpl[];
+  if (!canGenerate()) return { run: interpret, ownedOutputs: none };
+  const { source, captured, ownedOutputs } = new Generator(opt, owned, immutable).generate();
+  try {
+    const factory = new Function(...captured.map((c) => c.name), "interpret", source) as (...xs: unknown[]) => CompiledFn;
+    return { run: factory(...captured.map((c) => c.value), interpret), ownedOutputs };
+  } catch (e) {
+    if (e instanceof EvalError) return { run: interpret, ownedOutputs: none };
+    throw e;
+  }
 }
 
 let generationAllowed: boolean | undefined;
@@ -72,9 +113,9 @@ function canGenerate(): boolean {
   return generationAllowed;
 }
 
-/** The generated source of a compiled jaxpr (for tests and debugging). */
-export function compiledSource(closed: ClosedJaxpr): string {
-  return new Generator(closed).generate().source;
+/** The generated source of a compiled jaxpr (for tests and debugging); `owned` as in CompileOptions. */
+export function compiledSource(closed: ClosedJaxpr, owned: readonly boolean[] = []): string {
+  return new Generator(closed, owned).generate().source;
 }
 
 // ------------------------------------------------------------------------------------
@@ -94,6 +135,10 @@ interface Val {
   mayAlias?: Set<TypedArray>;
   /** The number, when known at compile time (literals and one-element consts). */
   known?: number;
+  /** `data` is storage this call may overwrite once the value is dead (an owned argument, a fresh copy). */
+  owned?: boolean;
+  /** `data` never changes (a user's array, a constant): a copy of it can be cached by identity. */
+  immutable?: boolean;
 }
 
 class Generator {
@@ -107,30 +152,47 @@ class Generator {
   private storage = new Map<Var, Storage>();
   private counter = 0;
   private readonly arrayImpl: string;
+  /** How many equation inputs and program outputs read each variable. */
+  private readonly uses = new Map<Var, number>();
 
-  constructor(private readonly closed: ClosedJaxpr) {
+  constructor(
+    private readonly closed: ClosedJaxpr,
+    private readonly owned: readonly boolean[],
+    /** Per non-const argument: whether its storage never changes (null: all of them, a user's arrays). */
+    private readonly immutableArgs: readonly boolean[] | null = null,
+  ) {
     this.jaxpr = closed.jaxpr;
     this.plan = planFusion(this.jaxpr, { classify: cpuClass });
     this.arrayImpl = this.capture(ArrayImpl, "ArrayImpl");
+    const use = (a: Atom) => {
+      if (a instanceof Var) this.uses.set(a, (this.uses.get(a) ?? 0) + 1);
+    };
+    for (const e of this.jaxpr.eqns) e.inputs.forEach(use);
+    this.jaxpr.outs.forEach(use);
   }
 
-  generate(): { source: string; captured: { name: string; value: unknown }[] } {
-    this.storage = planBuffers(this.plan, isDot);
+  generate(): { source: string; captured: { name: string; value: unknown }[]; ownedOutputs: boolean[] } {
+    this.storage = planBuffers(this.plan, writesOwnBuffer);
     const nConsts = this.closed.consts.length;
     this.jaxpr.inBinders.forEach((v, i) => {
       if (i < nConsts) this.bindConst(v, this.closed.consts[i] as ArrayImpl);
-      else this.vals.set(v, { aval: v.aval, impl: `args[${i - nConsts}]` });
+      else {
+        const owned = this.owned[i - nConsts] === true;
+        const immutable = !owned && (this.immutableArgs === null || this.immutableArgs[i - nConsts] === true);
+        this.vals.set(v, { aval: v.aval, impl: `args[${i - nConsts}]`, owned, immutable });
+      }
     });
     this.plan.nodes.forEach((n) => {
       if (n.kind === "loop") this.emitLoop(n);
       else this.emitOpaque(n.eqn);
     });
-    const outs = this.jaxpr.outs.map((o) => this.returned(o));
+    const returned = this.jaxpr.outs.map((o) => this.returned(o));
+    const outs = returned.map((r) => r.expr);
     const run = `function run(args) {\n${this.lines.join("\n")}\nreturn [${outs.join(", ")}];\n}`;
     // Only a primitive's impl can call back into this function (a debug callback running
     // the same jitted function, say); such a nested call must not clobber the buffers the
     // outer one is using, so it is interpreted. Without impl calls, no guard is needed.
-    const reentrant = this.plan.nodes.some((n) => n.kind === "opaque" && n.eqn.prim.name !== "reshape" && !isDot(n.eqn));
+    const reentrant = this.plan.nodes.some((n) => n.kind === "opaque" && !GENERATED.has(n.eqn.prim.name) && !isDot(n.eqn));
     const source = reentrant
       ? `"use strict";
 let busy = false;
@@ -145,7 +207,7 @@ return function compiled(args) {
   }
 };`
       : `"use strict";\n${run}\nreturn run;`;
-    return { source, captured: this.captured };
+    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned) };
   }
 
   // ---- names and captured values ----
@@ -178,7 +240,7 @@ return function compiled(args) {
   }
 
   private bindConst(v: Var, c: ArrayImpl): void {
-    const val: Val = { aval: v.aval, impl: this.capture(c, "const"), data: this.capture(c.data, "constData") };
+    const val: Val = { aval: v.aval, impl: this.capture(c, "const"), data: this.capture(c.data, "constData"), immutable: true };
     if (c.size === 1 && !isHalf(c.dtype)) val.known = c.values()[0]!;
     this.vals.set(v, val);
   }
@@ -241,24 +303,27 @@ return function compiled(args) {
     return v.impl;
   }
 
-  /** The expression returned for a jaxpr output: never a pooled buffer. */
-  private returned(a: Atom): string {
+  /**
+   * The expression returned for a jaxpr output: never a pooled buffer. `owned`: its storage
+   * is new this call, or an owned argument (so the caller may own it in turn).
+   */
+  private returned(a: Atom): { expr: string; owned: boolean } {
     const v = this.val(a);
     const aval = this.capture(v.aval, "aval");
-    if (v.shared !== undefined) return `new ${this.arrayImpl}(${this.data(a)}.slice(), ${aval})`;
+    if (v.shared !== undefined) return { expr: `new ${this.arrayImpl}(${this.data(a)}.slice(), ${aval})`, owned: true };
     if (v.impl === undefined && v.data === undefined) {
       // a number: a new one-element array per call
       const name = this.fresh("r");
       this.emit(`const ${name} = new ${ctorName(v.aval)}(1); ${name}[0] = ${this.local(a)};`);
-      return `new ${this.arrayImpl}(${name}, ${aval})`;
+      return { expr: `new ${this.arrayImpl}(${name}, ${aval})`, owned: true };
     }
     const impl = this.impl(a);
     if (v.mayAlias && v.mayAlias.size > 0) {
       // an opaque primitive's result that may be one of the reused buffers: copy it then
       const test = [...v.mayAlias].map((b) => `${impl}.data.buffer === ${this.capture(b, "buf")}.buffer`).join(" || ");
-      return `(${test} ? new ${this.arrayImpl}(${impl}.data.slice(), ${impl}.aval) : ${impl})`;
+      return { expr: `(${test} ? new ${this.arrayImpl}(${impl}.data.slice(), ${impl}.aval) : ${impl})`, owned: false };
     }
-    return impl;
+    return { expr: impl, owned: v.owned === true };
   }
 
   /** Where a computed value goes: its pooled buffer, or a fresh array allocated now. */
@@ -275,6 +340,7 @@ return function compiled(args) {
     const name = this.fresh("o");
     this.emit(`const ${name} = new ${ctorName(v.aval)}(${v.aval.size});`);
     val.data = name;
+    val.owned = true;
     return name;
   }
 
@@ -289,6 +355,66 @@ return function compiled(args) {
       this.emitDot(e);
       return;
     }
+    const half = [...e.inputs.map((a) => a.aval), ...e.outBinders.map((v) => v.aval)].some((a) => isHalf(a.dtype));
+    if (!half && e.prim.name === "dynamic_update_slice") {
+      this.emitDynamicUpdateSlice(e);
+      return;
+    }
+    if (!half && e.prim.name === "dynamic_slice") {
+      this.emitDynamicSlice(e);
+      return;
+    }
+    if (isLastAxisArgReduce(e)) {
+      this.emitArgReduce(e);
+      return;
+    }
+    if (e.prim.name === "scan") {
+      const p = e.params as ScanParams;
+      const carry = e.inputs.slice(p.numConsts, p.numConsts + p.numCarry);
+      const body = compileLoopBody(
+        p.jaxpr,
+        e.inputs.map((a, i) => i >= p.numConsts && i < p.numConsts + p.numCarry && a.aval.size > 1),
+        e.inputs.map((a, i) => i < p.numConsts && this.val(a).immutable === true),
+      );
+      const plan: ScanPlan = {
+        numConsts: p.numConsts,
+        numCarry: p.numCarry,
+        length: p.length,
+        reverse: p.reverse,
+        xAvals: e.inputs.slice(p.numConsts + p.numCarry).map((x) => new ShapedArray(x.aval.shape.slice(1), x.aval.dtype, x.aval.weakType)),
+        yAvals: e.outBinders.slice(p.numCarry).map((v) => v.aval),
+        mutable: carry.map((c) => c.aval.size > 1),
+      };
+      this.emitCall(e, `${this.capture(runScan, "runScan")}(${this.capture(body, "body")}, ARGS, ${this.capture(plan, "scan")})`);
+      return;
+    }
+    if (e.prim.name === "while") {
+      const p = e.params as WhileParams;
+      const nc = p.condNumConsts + p.bodyNumConsts;
+      const carry = e.inputs.slice(nc);
+      const cond = compileLoopBody(p.cond, [], []);
+      const bodyArgs = e.inputs.slice(p.condNumConsts);
+      const body = compileLoopBody(
+        p.body,
+        bodyArgs.map((a, i) => i >= p.bodyNumConsts && a.aval.size > 1),
+        bodyArgs.map((a, i) => i < p.bodyNumConsts && this.val(a).immutable === true),
+      );
+      const plan: WhilePlan = {
+        condNumConsts: p.condNumConsts,
+        bodyNumConsts: p.bodyNumConsts,
+        mutable: carry.map((c) => c.aval.size > 1),
+      };
+      this.emitCall(
+        e,
+        `${this.capture(runWhile, "runWhile")}(${this.capture(cond, "cond")}, ${this.capture(body, "body")}, ARGS, ${this.capture(plan, "loop")})`,
+      );
+      return;
+    }
+    this.emitCall(e, `${this.capture(e.prim, `P_${e.prim.name}`)}.impl(ARGS, ${this.capture(e.params, "params")})`);
+  }
+
+  /** An opaque equation as a call returning its outputs (ARGS: its inputs as an array of ArrayImpls). */
+  private emitCall(e: JaxprEqn, call: string): void {
     const args = e.inputs.map((a) => this.impl(a));
     const mayAlias = new Set<TypedArray>();
     for (const a of e.inputs) {
@@ -297,9 +423,7 @@ return function compiled(args) {
       for (const r of v.mayAlias ?? []) mayAlias.add(r);
     }
     const res = this.fresh("res");
-    this.emit(
-      `const ${res} = ${this.capture(e.prim, `P_${e.prim.name}`)}.impl([${args.join(", ")}], ${this.capture(e.params, "params")});`,
-    );
+    this.emit(`const ${res} = ${call.replace("ARGS", `[${args.join(", ")}]`)};`);
     e.outBinders.forEach((o, i) => {
       const name = this.fresh("w");
       this.emit(`const ${name} = ${res}[${i}];`);
@@ -312,8 +436,163 @@ return function compiled(args) {
     const out = e.outBinders[0]!;
     // same elements, same order: share the storage under the new shape
     const v: Val = { aval: out.aval, local: src.local, known: src.known, shared: src.shared, mayAlias: src.mayAlias };
+    // the storage stays writable only if the reshape is its one reader
+    const x = e.inputs[0]!;
+    if (src.owned && x instanceof Var && this.uses.get(x) === 1) v.owned = true;
+    v.immutable = src.immutable;
     if (src.data !== undefined || src.impl !== undefined) v.data = this.data(e.inputs[0]!);
     this.vals.set(out, v);
+  }
+
+  /**
+   * The start offset of a window of `sizes` in a row-major array of `shape`, as a JS
+   * expression: each start index clamped so the window fits, as dynamic_slice does.
+   */
+  private windowStart(shape: readonly number[], sizes: readonly number[], starts: readonly Atom[]): string {
+    const st = stridesOf(shape);
+    let known = 0;
+    const terms: string[] = [];
+    starts.forEach((s, d) => {
+      const hi = shape[d]! - sizes[d]!;
+      if (hi === 0) return;
+      const k = this.val(s).known;
+      if (k !== undefined) known += Math.min(Math.max(k, 0), hi) * st[d]!;
+      else terms.push(`Math.min(Math.max(${this.local(s)}, 0), ${hi})${st[d] === 1 ? "" : ` * ${st[d]}`}`);
+    });
+    if (known !== 0 || terms.length === 0) terms.push(String(known));
+    const name = this.fresh("w");
+    this.emit(`const ${name} = ${terms.join(" + ")};`);
+    return name;
+  }
+
+  /**
+   * Copies between the window of `sizes` at offset `start` of a row-major array of `shape`
+   * (`big`) and a contiguous array of the window's elements (`small`), in runs: the
+   * trailing axes the window spans whole, and the one before them, are contiguous.
+   */
+  private emitWindowCopy(
+    big: string,
+    shape: readonly number[],
+    sizes: readonly number[],
+    start: string,
+    small: string,
+    toBig: boolean,
+  ): void {
+    const n = sizeOf(sizes);
+    const st = stridesOf(shape);
+    let kd = shape.length - 1;
+    while (kd >= 0 && sizes[kd] === shape[kd]) kd--;
+    const run = kd < 0 ? n : sizeOf(sizes.slice(kd));
+    const copyRun = (off: string, q: string) => {
+      if (run === n) return toBig ? `${big}.set(${small}, ${off});` : `${small}.set(${big}.subarray(${off}, ${off} + ${n}));`;
+      if (run >= 16) {
+        return toBig
+          ? `${big}.set(${small}.subarray(${q}, ${q} + ${run}), ${off});`
+          : `${small}.set(${big}.subarray(${off}, ${off} + ${run}), ${q});`;
+      }
+      const r = this.fresh("r");
+      return toBig
+        ? `for (let ${r} = 0; ${r} < ${run}; ${r}++) ${big}[${off} + ${r}] = ${small}[${q} + ${r}];`
+        : `for (let ${r} = 0; ${r} < ${run}; ${r}++) ${small}[${q} + ${r}] = ${big}[${off} + ${r}];`;
+    };
+    const outer = [...Array(Math.max(kd, 0)).keys()].filter((d) => sizes[d] !== 1);
+    if (outer.length === 0) {
+      this.emit(copyRun(start, "0"));
+      return;
+    }
+    const q = this.fresh("q");
+    this.emit(`let ${q} = 0;`);
+    let off = start;
+    for (const d of outer) {
+      const i = this.fresh("i");
+      this.emit(`for (let ${i} = 0; ${i} < ${sizes[d]}; ${i}++) {`);
+      const o = this.fresh("o");
+      this.emit(`const ${o} = ${offsetExpr(off, i, st[d]!)};`);
+      off = o;
+    }
+    this.emit(copyRun(off, q));
+    this.emit(`${q} += ${run};`);
+    for (const _ of outer) this.emit("}");
+  }
+
+  /**
+   * dynamic_update_slice: the operand's elements with the update's written over a window.
+   * When the operand's storage is this call's to overwrite (an owned argument or a copy
+   * made here) and nothing else reads it, the update is written in place: a loop updating
+   * one row of a large carry (a KV cache) costs the row, not the array.
+   */
+  private emitDynamicUpdateSlice(e: JaxprEqn): void {
+    const [operand, update, ...starts] = e.inputs as [Atom, Atom, ...Atom[]];
+    const out = e.outBinders[0]!;
+    const shape = operand.aval.shape;
+    const sizes = update.aval.shape;
+    const src = this.val(operand);
+    const inPlace = src.owned === true && operand instanceof Var && this.uses.get(operand) === 1;
+    const start = this.windowStart(shape, sizes, starts);
+    let target = this.data(operand);
+    if (!inPlace) {
+      const copy = this.fresh("o");
+      this.emit(`const ${copy} = ${target}.slice();`);
+      target = copy;
+    }
+    const n = update.aval.size;
+    if (n === 1) this.emit(`${target}[${start}] = ${this.local(update)};`);
+    else if (n > 0) this.emitWindowCopy(target, shape, sizes, start, this.data(update), true);
+    this.vals.set(out, { aval: out.aval, data: target, owned: true });
+  }
+
+  /** dynamic_slice: the window's elements copied out (a single element becomes a number). */
+  private emitDynamicSlice(e: JaxprEqn): void {
+    const [operand, ...starts] = e.inputs as [Atom, ...Atom[]];
+    const out = e.outBinders[0]!;
+    const sizes = out.aval.shape;
+    const start = this.windowStart(operand.aval.shape, sizes, starts);
+    const src = this.data(operand);
+    if (out.aval.size === 1) {
+      const name = this.fresh("s");
+      this.emit(`const ${name} = ${src}[${start}];`);
+      this.vals.set(out, { aval: out.aval, local: name });
+      return;
+    }
+    const target = this.bufferFor(out);
+    if (out.aval.size > 0) this.emitWindowCopy(src, operand.aval.shape, sizes, start, target, false);
+  }
+
+  /**
+   * argmax/argmin over the last axis: the first extreme element's index, or the first
+   * NaN's (as the eager kernel and XLA do). One row gives a number, more a stored array.
+   */
+  private emitArgReduce(e: JaxprEqn): void {
+    const x = e.inputs[0]!;
+    const out = e.outBinders[0]!;
+    const m = x.aval.shape[x.aval.ndim - 1]!;
+    const rows = out.aval.size;
+    const src = this.data(x);
+    const cmp = e.prim.name === "argmax" ? ">" : "<";
+    const row = (base: string, store: (bi: string) => string) => {
+      const [best, bi, j, v] = [this.fresh("b"), this.fresh("bi"), this.fresh("j"), this.fresh("v")];
+      this.emit(`let ${best} = ${src}[${base}], ${bi} = 0;`);
+      this.emit(`if (${best} === ${best}) for (let ${j} = 1; ${j} < ${m}; ${j}++) {`);
+      this.emit(`const ${v} = ${src}[${offsetExpr(base, j, 1)}];`);
+      this.emit(`if (${v} !== ${v}) { ${bi} = ${j}; break; }`);
+      this.emit(`if (${v} ${cmp} ${best}) { ${best} = ${v}; ${bi} = ${j}; }`);
+      this.emit("}");
+      this.emit(store(bi));
+    };
+    if (rows === 1) {
+      const name = this.nameOf(out);
+      this.emit(`let ${name};`);
+      row("0", (bi) => `${name} = ${roundTo(out.aval.dtype, bi)};`);
+      this.vals.set(out, { aval: out.aval, local: name });
+      return;
+    }
+    const target = this.bufferFor(out);
+    const r = this.fresh("i");
+    this.emit(`for (let ${r} = 0; ${r} < ${rows}; ${r}++) {`);
+    const base = this.fresh("o");
+    this.emit(`const ${base} = ${r} * ${m};`);
+    row(base, (bi) => `${target}[${r}] = ${bi};`);
+    this.emit("}");
   }
 
   private emitDot(e: JaxprEqn): void {
@@ -328,6 +607,16 @@ return function compiled(args) {
     const M = sizeOf(lFree.map((d) => lhs.aval.shape[d]!));
     const K = sizeOf(dims.lhsContracting.map((d) => lhs.aval.shape[d]!));
     const N = sizeOf(rFree.map((d) => rhs.aval.shape[d]!));
+    const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
+    const mv = matvec();
+    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && this.val(rhs).immutable) {
+      // a few rows times a fixed matrix (a decode step's projections): the WebAssembly kernel
+      const target = this.bufferFor(out);
+      this.emit(
+        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N});`,
+      );
+      return;
+    }
     const sample = (x: Atom) => typedArrayFor(x.aval.dtype, 0);
     const kernel = this.capture(
       matmulKernel(a.copied ? new Float64Array(0) : sample(lhs), b.copied ? new Float64Array(0) : sample(rhs), sample(out)),
@@ -657,6 +946,26 @@ function ctorName(aval: ShapedArray): string {
 function freeDims(ndim: number, contracting: readonly number[], batch: readonly number[]): number[] {
   return [...Array(ndim).keys()].filter((d) => !contracting.includes(d) && !batch.includes(d));
 }
+
+/** Opaque equations whose generated code writes its result into storage planned for it. */
+function writesOwnBuffer(e: JaxprEqn): boolean {
+  if (isDot(e)) return true;
+  const out = e.outBinders[0]?.aval;
+  // one element stays a number
+  if (out === undefined || out.size === 1) return false;
+  return isLastAxisArgReduce(e) || (e.prim.name === "dynamic_slice" && !isHalf(out.dtype));
+}
+
+/** argmax/argmin over the last axis of a non-empty array of numbers stored as numbers (not 16-bit float bits). */
+function isLastAxisArgReduce(e: JaxprEqn): boolean {
+  if (e.prim.name !== "argmax" && e.prim.name !== "argmin") return false;
+  const x = e.inputs[0]!.aval;
+  const axis = (e.params as { axis: number }).axis;
+  return !isHalf(x.dtype) && x.ndim > 0 && axis === x.ndim - 1 && x.shape[axis]! > 0;
+}
+
+/** Opaque primitives lowered to generated code (the rest call their eager impl, which could call back into jit). */
+const GENERATED = new Set(["reshape", "dynamic_slice", "dynamic_update_slice", "argmax", "argmin"]);
 
 function isDot(e: JaxprEqn): boolean {
   return (
