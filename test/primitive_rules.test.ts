@@ -27,6 +27,7 @@ import "../src/primitives/debug_callback.js";
 import "../src/primitives/dynamic_slice.js";
 import "../src/primitives/gather_scatter.js";
 import "../src/primitives/linalg.js";
+import "../src/primitives/softmax.js";
 import "../src/primitives/sort.js";
 import "../src/primitives/special.js";
 import "../src/primitives/threefry.js";
@@ -216,6 +217,10 @@ const TABLE: Record<string, Case[]> = {
   sqrt: unary((r) => f64(r, S23, 0.5, 3)),
   rsqrt: unary((r) => f64(r, S23, 0.5, 3)),
   logistic: unary((r) => normal(r, S23)),
+  softmax: [
+    { label: "[2,3]", params: {}, sample: (r) => [normal(r, S23)] },
+    { label: "[2,2,4]", params: {}, sample: (r) => [normal(r, [2, 2, 4])] },
+  ],
   abs: unary((r) => away(r, S23, 0.2, 2)),
   sign: unary((r) => away(r, S23, 0.2, 2)),
   floor: unary((r) => fractional(r, S23, 0.2, 0.8)),

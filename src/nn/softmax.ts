@@ -6,6 +6,7 @@ import { asJax, promoteArgs, promoteInexact } from "../numpy/coerce.js";
 import * as jnp from "../numpy/index.js";
 import { isFinite as laxIsFinite, log, sign, stopGradient } from "../primitives/elementwise.js";
 import { reduceMax } from "../primitives/reduce.js";
+import { softmax as softmaxLast } from "../primitives/softmax.js";
 import { customJvp } from "../transforms/custom.js";
 
 export interface WhereOpts {
@@ -43,6 +44,7 @@ export function softmax(x: ArrayLike, axis: Axis = -1, opts: WhereOpts = {}): Ja
   const a = promoteInexact("softmax", x);
   const axes = normAxes("softmax", axis, a.ndim);
   const mask = maskOf("softmax", opts.where, a);
+  if (!mask && axes.length === 1 && axes[0] === a.ndim - 1) return softmaxLast(a);
   const compute = (v: JaxArray): JaxArray => {
     const safe = mask ? jnp.where(mask, v, -Infinity) : v;
     const unnormalized = jnp.exp(safe.sub(maskedMax(v, axes, mask)));
