@@ -6,24 +6,15 @@ Each case stores its inputs, outputs and gradients; test/control_flow.test.ts
 writes the same functions in TypeScript.
 """
 import json
-import os
 
 import numpy as np
 import jax
 import jax.numpy as jnp
 from jax import lax
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "control_flow.json")
+from fixture_helpers import encode, write_text
+
 rs = np.random.RandomState(7)
-
-
-def enc(x):
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    if isinstance(x, dict):
-        return {k: enc(v) for k, v in sorted(x.items())}
-    a = np.asarray(x)
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": [v.item() for v in a.reshape(-1)]}
 
 
 def f32(*shape):
@@ -161,6 +152,5 @@ xm = f32(3, 3)
 ck = jax.checkpoint(lambda x: jnp.sin(jnp.tanh(x) @ x))
 cases["checkpoint"] = {"x": xm, "grad": jax.grad(lambda x: jnp.sum(ck(x) ** 2))(xm)}
 
-with open(OUT, "w") as f:
-    json.dump(enc(cases), f)
-print("wrote", OUT)
+# json's default layout (", " and ": ", no final newline), unlike the other fixtures
+write_text("control_flow.json", json.dumps(encode(cases)))

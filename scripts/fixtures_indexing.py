@@ -13,7 +13,7 @@ Writes, with real JAX (float32, x64 disabled):
                                            digitize, unique, top_k, quantiles.
 
 Each case is mirrored by name in test/indexing.test.ts, test/indexing_funcs.test.ts and
-test/sorting.test.ts. Arrays are {shape, dtype, data} (row-major), as in make_fixtures.py.
+test/sorting.test.ts. Arrays are {shape, dtype, data} (row-major), see fixture_helpers.py.
 An index item is {"kind": "int"|"slice"|"none"|"ellipsis"|"array", "value": ...}: slices
 are strings like "1:3" (jaxts' slice syntax), arrays are encoded integer or bool arrays.
 NaN cannot be stored in JSON; cases whose outputs hold NaN are checked in TypeScript.
@@ -21,48 +21,17 @@ NaN cannot be stored in JSON; cases whose outputs hold NaN are checked in TypeSc
 
 from __future__ import annotations
 
-import json
-import os
-
 import numpy as np
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
+from fixture_helpers import encode as enc, write
+
 assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 RNG = np.random.RandomState(20240611)
-
-
-def enc(x):
-    if isinstance(x, dict):
-        return {k: enc(x[k]) for k in sorted(x)}
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    a = np.asarray(x)
-    if a.dtype == np.float32:
-        data = [float(v) for v in a.reshape(-1)]
-        assert all(np.isfinite(data)), "non-finite value in a fixture"
-    elif a.dtype in (np.int32, np.uint32):
-        data = [int(v) for v in a.reshape(-1)]
-    elif a.dtype == np.bool_:
-        data = [bool(v) for v in a.reshape(-1)]
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": data}
-
-
-def write(name, obj):
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        f.write(json.dumps(obj, separators=(",", ":")))
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < 200_000, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)} ({size} bytes)")
 
 
 def randn(*shape):

@@ -18,14 +18,12 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import struct
 
 import ml_dtypes
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT = os.path.join(ROOT, "test", "fixtures", "io.json")
+from fixture_helpers import json_float, write
 
 
 def b64(b: bytes) -> str:
@@ -116,16 +114,12 @@ def halves():
     with np.errstate(over="ignore"):
         f16 = vals.astype(np.float16).view(np.uint16)
     bf16 = vals.astype(ml_dtypes.bfloat16).view(np.uint16)
-    enc = lambda v: "Infinity" if v == np.inf else "-Infinity" if v == -np.inf else float(v)  # noqa: E731
-    return {"float32": [enc(v) for v in vals], "float16Bits": [int(b) for b in f16], "bfloat16Bits": [int(b) for b in bf16]}
+    return {"float32": [json_float(v, nonfinite=True) for v in vals], "float16Bits": [int(b) for b in f16], "bfloat16Bits": [int(b) for b in bf16]}
 
 
 def main():
     fixture = {"npy": npy_cases(), "safetensors": safetensors_file(), "halves": halves()}
-    with open(OUT, "w") as f:
-        f.write(json.dumps(fixture, separators=(",", ":")))
-        f.write("\n")
-    print(f"wrote {os.path.relpath(OUT, ROOT)} ({os.path.getsize(OUT)} bytes)")
+    write("io.json", fixture)
 
 
 if __name__ == "__main__":

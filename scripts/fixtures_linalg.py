@@ -23,8 +23,7 @@ float32 rounding).
 
 from __future__ import annotations
 
-import json
-import os
+from functools import partial
 
 import numpy as np
 
@@ -32,12 +31,13 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
+from fixture_helpers import compare_leaves, encode, exit_on_failures, write
 
 # Tolerances of test/linalg.test.ts (keep in sync).
 TOL32 = dict(rtol=1e-4, atol=2e-5)
 SELF_CHECK_FRACTION = 0.3
+# linalg_f64.json holds results computed with x64 enabled
+enc = partial(encode, x64=True)
 
 
 # ---------------------------------------------------------------- inputs
@@ -271,24 +271,6 @@ GRADS = {
 }
 
 
-# ---------------------------------------------------------------- encoding
-
-def enc(x):
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    a = np.asarray(x)
-    if a.dtype in (np.float32, np.float64):
-        data = [float(v) for v in a.reshape(-1)]
-        assert all(np.isfinite(data)), "non-finite value in fixture"
-        dtype = str(a.dtype)
-    elif a.dtype in (np.int32, np.int64):
-        data = [int(v) for v in a.reshape(-1)]
-        dtype = "int32"
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    return {"shape": list(a.shape), "dtype": dtype, "data": data}
-
-
 def compute(ins, dtype):
     args = {k: jnp.asarray(v.astype(dtype)) for k, v in ins.items()}
     values = {}
@@ -310,31 +292,21 @@ def self_check(values32, grads32, values64, grads64):
     pairs = [(f"value {k}", values32[k]["out"], values64[k]["out"], k in SIGNED) for k in values32]
     pairs += [(f"grad {k}", grads32[k]["grad"], grads64[k]["grad"], False) for k in grads32]
     for label, a, b, signed in pairs:
-        worst = 0.0
-        for g, r in zip(leaves(a), leaves(b)):
-            if signed:  # compare magnitudes only; signs are conventions
-                g, r = np.abs(g), np.abs(r)
-            ratio = np.abs(g - r) / (TOL32["atol"] + TOL32["rtol"] * np.abs(r))
-            worst = max(worst, float(ratio.max()) if ratio.size else 0.0)
-        flag = "" if worst <= SELF_CHECK_FRACTION else "   <-- TOO CLOSE TO TOLERANCE"
-        print(f"  {label:<36} f32 vs f64 err/tol = {worst:.3f}{flag}")
-        if worst > SELF_CHECK_FRACTION:
-            failures.append(label)
+        got, ref = leaves(a), leaves(b)
+        if signed:  # compare magnitudes only; signs are conventions
+            got, ref = [np.abs(g) for g in got], [np.abs(r) for r in ref]
+        compare_leaves(label, got, ref, TOL32, SELF_CHECK_FRACTION, failures)
     return failures
 
 
-def write(name, ins, dtype, values, grads):
+def write_goldens(name, ins, dtype, values, grads):
     obj = {
         "description": f"jnp.linalg goldens ({dtype}); see scripts/fixtures_linalg.py",
         "inputs": {k: enc(v.astype(dtype)) for k, v in ins.items()},
         "values": {k: {"args": v["args"], "out": enc(v["out"])} for k, v in values.items()},
         "grads": {k: {"args": v["args"], "argnums": v["argnums"], "grad": enc(v["grad"])} for k, v in grads.items()},
     }
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        json.dump(obj, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+    write(name, obj)
 
 
 def main():
@@ -346,10 +318,9 @@ def main():
         values64 = {k: {**v, "out": jax.tree_util.tree_map(np.asarray, v["out"])} for k, v in values64.items()}
         grads64 = {k: {**v, "grad": [np.asarray(g) for g in v["grad"]]} for k, v in grads64.items()}
     failures = self_check(values32, grads32, values64, grads64)
-    write("linalg.json", ins, np.float32, values32, grads32)
-    write("linalg_f64.json", ins, np.float64, values64, grads64)
-    if failures:
-        raise SystemExit(f"self-check failed for: {', '.join(failures)}")
+    write_goldens("linalg.json", ins, np.float32, values32, grads32)
+    write_goldens("linalg_f64.json", ins, np.float64, values64, grads64)
+    exit_on_failures(failures, "self-check failed")
 
 
 if __name__ == "__main__":

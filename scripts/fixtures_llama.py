@@ -19,9 +19,7 @@ be within a quarter of the TypeScript tests' tolerance (1e-5 of the largest magn
 
 from __future__ import annotations
 
-import json
-import os
-import sys
+from functools import partial
 
 import numpy as np
 
@@ -29,15 +27,17 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from fixture_helpers import encode, exit_on_failures, write
+
 assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 F32 = np.float32
 
 # The TypeScript tests allow 1e-5 of the largest magnitude of each compared array.
 TOL = 1e-5
 SELF_CHECK_FRACTION = 0.25
+# the shortest decimal that reads back as the same float32 keeps the files small
+enc = partial(encode, shortest=True)
 
 CONFIG = dict(dim=16, nLayers=2, nHeads=4, nKvHeads=2, hiddenDim=40, vocabSize=11, seqLen=7, normEps=1e-5, ropeTheta=10000.0)
 BATCH = 2
@@ -125,22 +125,6 @@ def make_params(rs, cfg, tied):
     return params
 
 
-def enc(x):
-    if isinstance(x, dict):
-        return {k: enc(x[k]) for k in sorted(x)}
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    a = np.asarray(x)
-    if a.dtype == np.float32:
-        # the shortest decimal that reads back as the same float32 (numpy's str of a float32)
-        data = [float(str(v)) for v in a.reshape(-1)]
-    elif a.dtype == np.int32:
-        data = [int(v) for v in a.reshape(-1)]
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": data}
-
-
 failures: list[str] = []
 
 
@@ -180,21 +164,13 @@ def make_fixture(name, tied, seed):
         "loss": enc(got["loss"]),
         "grads": enc(got["grads"]),
     }
-    path = os.path.join(OUT_DIR, f"{name}.json")
-    with open(path, "w") as f:
-        f.write(json.dumps(fixture, separators=(",", ":")))
-        f.write("\n")
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+    write(f"{name}.json", fixture)
 
 
 def main():
     make_fixture("llama_tied", tied=True, seed=1234)
     make_fixture("llama_untied", tied=False, seed=5678)
-    if failures:
-        print("\nfloat64 self-check failed:", file=sys.stderr)
-        for f in failures:
-            print("  " + f, file=sys.stderr)
-        sys.exit(1)
+    exit_on_failures(failures, "float64 self-check failed")
     print("llama fixtures written; float64 self-check passed")
 
 

@@ -25,19 +25,17 @@ exactly where the float64 result is), so the fixtures don't depend on XLA's roun
 
 from __future__ import annotations
 
-import json
-import os
-import sys
+from functools import partial
 
 import numpy as np
 
 import jax
 import jax.numpy as jnp
 
+from fixture_helpers import compare_leaves, encode, exit_on_failures, write
+
 assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 F32 = np.float32
 
 # Tolerances of the TypeScript tests (keep in sync with test/nn_*.test.ts).
@@ -48,46 +46,8 @@ TOL = {
 }
 SELF_CHECK_FRACTION = 0.25
 _check_failures: list[str] = []
-
-
-# --------------------------------------------------------------------------
-# encoding
-# --------------------------------------------------------------------------
-
-def _num(v):
-    if np.isnan(v):
-        return "NaN"
-    if np.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return float(v)
-
-
-def enc(x):
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    if isinstance(x, dict):
-        return {k: enc(x[k]) for k in sorted(x)}
-    a = np.asarray(x)
-    if a.dtype in (np.float32, np.float16):
-        data = [_num(v) for v in a.reshape(-1)]
-    elif a.dtype in (np.int32, np.uint32):
-        data = [int(v) for v in a.reshape(-1)]
-    elif a.dtype == np.bool_:
-        data = [bool(v) for v in a.reshape(-1)]
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": data}
-
-
-def write(name, obj):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        f.write(json.dumps(obj, separators=(",", ":")))
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < 200_000, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)} ({size} bytes)")
+# masked softmax entries and -inf logsumexps are part of the results
+enc = partial(encode, nonfinite=True)
 
 
 # --------------------------------------------------------------------------
@@ -121,23 +81,7 @@ def _self_check(label, fn, args, kwargs, ct, diff, got, tol):
         ct64 = None if ct is None else up(ct)
         ref = _evaluate(fn, args64, kwargs, ct64, diff)
         ref_leaves = [np.asarray(v, dtype=np.float64) for v in jax.tree_util.tree_leaves(ref)]
-    got_leaves = [np.asarray(v, dtype=np.float64) for v in jax.tree_util.tree_leaves(got)]
-    assert len(ref_leaves) == len(got_leaves), label
-    worst = 0.0
-    ok = True
-    for r, g in zip(ref_leaves, got_leaves):
-        assert r.shape == g.shape, (label, r.shape, g.shape)
-        fin = np.isfinite(r)
-        # a float32 underflow/overflow where float64 is finite would make the golden fragile
-        if not np.array_equal(fin, np.isfinite(g)) or not np.array_equal(r[~fin], g[~fin], equal_nan=True):
-            ok = False
-        if fin.any():
-            ratio = np.abs(r[fin] - g[fin]) / (tol["atol"] + tol["rtol"] * np.abs(r[fin]))
-            worst = max(worst, float(ratio.max()))
-    status = "ok" if ok and worst <= SELF_CHECK_FRACTION else "FAILED"
-    print(f"  self-check {label:<40} worst err/tol = {worst:.4f}  {status}")
-    if status != "ok":
-        _check_failures.append(f"{label}: {worst:.4f}{'' if ok else ' (non-finite pattern differs)'}")
+    compare_leaves(label, jax.tree_util.tree_leaves(got), ref_leaves, tol, SELF_CHECK_FRACTION, _check_failures)
 
 
 def make_cases(fns, specs, tol, seed):
@@ -441,11 +385,7 @@ def main():
     make_activations()
     make_softmax()
     make_attention()
-    if _check_failures:
-        print("\nfloat64 self-check failed:", file=sys.stderr)
-        for f in _check_failures:
-            print("  " + f, file=sys.stderr)
-        sys.exit(1)
+    exit_on_failures(_check_failures, "float64 self-check failed")
     print("all nn fixtures written; float64 self-check passed")
 
 

@@ -22,19 +22,17 @@ both sides see identical inputs.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 
 import numpy as np
 
 import jax
 import jax.numpy as jnp
 
+from fixture_helpers import write
+
 assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 rng = np.random.RandomState(0)
 
 
@@ -79,17 +77,11 @@ def enc(x):
     return out
 
 
-def write(name, cases):
+def write_cases(name, cases):
     names = [c["name"] for c in cases]
     dup = {n for n in names if names.count(n) > 1}
     assert not dup, f"duplicate case names in {name}: {dup}"
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        json.dump({"cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < 400_000, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)}: {len(cases)} cases, {size} bytes")
+    write(name, {"cases": cases}, limit=400_000)
 
 
 # ---------------------------------------------------------------------------
@@ -330,7 +322,7 @@ def make_math():
     c.vmap("vmap/gcd", "gcd", [i32(4, 3, lo=-30, hi=30), i32(3, lo=1, hi=30)], jnp.gcd, (0, None))
     c.vmap("vmap/isinf_int", "isinf", [i32(3, 2)], jnp.isinf, (0,))
     c.vmap("vmap/frexp", "frexp", [f32(3, 2)], jnp.frexp, (0,))
-    write("numpy_math.json", c.cases)
+    write_cases("numpy_math.json", c.cases)
 
 
 # ---------------------------------------------------------------------------
@@ -444,7 +436,7 @@ def make_stats():
     c.vmap("vmap/average", "average", [f32(3, 4), uni(0.1, 2, 4)], lambda x, w: jnp.average(x, weights=w), (0, None))
     c.vmap("vmap/all", "all", [bools(4, 3)], jnp.all, (1,))
     c.vmap("vmap/nanargmax", "nanargmax", [xn], jnp.nanargmax, (0,))
-    write("numpy_stats.json", c.cases)
+    write_cases("numpy_stats.json", c.cases)
 
 
 # ---------------------------------------------------------------------------
@@ -596,7 +588,7 @@ def make_shaping():
     c.vmap("vmap/split", "split", [f32(3, 4)], lambda x: jnp.split(x, 2), (0,), kw={"spec": 2})
     c.vmap("vmap/insert", "insert", [f32(2, 3), f32(2)], lambda x, v: jnp.insert(x, 1, v), (0, 0), kw={"obj": 1})
     c.vmap("vmap/rot90", "rot90", [f32(2, 3, 4)], lambda x: jnp.rot90(x), (2,), kw={"k": 1})
-    write("numpy_shaping.json", c.cases)
+    write_cases("numpy_shaping.json", c.cases)
 
 
 # ---------------------------------------------------------------------------
@@ -635,7 +627,7 @@ def make_logic():
     c.add("iscomplex/0", "iscomplex", [f32(2, 2)], jnp.iscomplex)
     c.vmap("vmap/isclose", "isclose", [f32(3, 4), f32(4)], jnp.isclose, (0, None))
     c.vmap("vmap/allclose", "allclose", [f32(3, 2), f32(3, 2)], jnp.allclose, (0, 0))
-    write("numpy_logic.json", c.cases)
+    write_cases("numpy_logic.json", c.cases)
 
 
 # ---------------------------------------------------------------------------
@@ -732,7 +724,7 @@ def make_contractions():
     c.vmap("vmap/cross", "cross", [f32(4, 3), f32(3)], jnp.cross, (0, None))
     c.vmap("vmap/kron", "kron", [f32(3, 2), f32(3, 2)], jnp.kron, (0, 0))
     c.vmap("vmap/tensordot", "tensordot", [f32(2, 3, 4), f32(4, 3)], lambda a, b: jnp.tensordot(a, b, 1), (0, None), kw={"axes": 1})
-    write("numpy_contractions.json", c.cases)
+    write_cases("numpy_contractions.json", c.cases)
 
 
 # ---------------------------------------------------------------------------
@@ -797,7 +789,7 @@ def make_creation():
     c.vmap("vmap/diag", "diag", [f32(2, 3)], jnp.diag, (0,))
     c.vmap("vmap/meshgrid", "meshgrid", [f32(2, 3), f32(2, 4)], jnp.meshgrid, (0, 0))
     c.vmap("vmap/vander", "vander", [f32(2, 3)], jnp.vander, (0,))
-    write("numpy_creation.json", c.cases)
+    write_cases("numpy_creation.json", c.cases)
 
 
 SECTIONS = {

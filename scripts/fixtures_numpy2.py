@@ -10,17 +10,14 @@ dtype_info cases have no arrays: "out" is {"json": value}, compared as plain JSO
 
 from __future__ import annotations
 
-import os
 import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fixtures_numpy as F  # noqa: E402
-from fixtures_numpy import Cases, arr, bools, f32, i32, uni, write  # noqa: E402
+import jax.numpy as jnp
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
+import fixtures_numpy as F
+from fixtures_numpy import Cases, arr, bools, f32, i32, uni, write_cases
 
 TOL = {"rtol": 2e-5, "atol": 2e-5}
 
@@ -85,7 +82,7 @@ def make_misc():
     c.vmap("vmap/interp", "interp", [f32(3, 4), xp, f32(6)], jnp.interp, (0, None, None), tol=TOL)
     c.vmap("vmap/i0", "i0", [f32(3, 2, scale=3)], jnp.i0, (1,))
     c.vmap("vmap/unwrap", "unwrap", [f32(3, 5, scale=4)], jnp.unwrap, (0,))
-    write("numpy2_misc.json", c.cases)
+    write_cases("numpy2_misc.json", c.cases)
 
 
 def make_setops():
@@ -117,8 +114,8 @@ def make_setops():
     c.add("uniqueAll/float", "uniqueAll", [arr([1.5, -2.0, 1.5, 0.25])], lambda x: list(jnp.unique_all(x)))
     # results whose length depends on the values cannot be jitted (as in JAX): eager-only file
     concrete = [k for k in c.cases if "size" not in k["kw"] and k["fn"] != "isin"]
-    write("numpy2_setops.json", [k for k in c.cases if k not in concrete])
-    write("numpy2_setops_eager.json", concrete)
+    write_cases("numpy2_setops.json", [k for k in c.cases if k not in concrete])
+    write_cases("numpy2_setops_eager.json", concrete)
 
 
 def make_poly():
@@ -148,7 +145,7 @@ def make_poly():
     c.add("polyfit/0", "polyfit", [x, y], lambda x, y: jnp.polyfit(x, y, 2), kw={"deg": 2}, tol={"rtol": 1e-3, "atol": 1e-4})
     c.add("polyfit/w2d", "polyfit", [x, np.stack([y, f32(8)], 1), uni(0.5, 2.0, 8)], lambda x, y, w: jnp.polyfit(x, y, 1, w=w), kw={"deg": 1}, tol={"rtol": 1e-3, "atol": 1e-4})
     c.vmap("vmap/polyval", "polyval", [f32(2, 3), f32(2, 4)], jnp.polyval, (0, 0), tol=TOL)
-    write("numpy2_poly.json", c.cases)
+    write_cases("numpy2_poly.json", c.cases)
 
 
 def make_signal():
@@ -191,12 +188,10 @@ def make_signal():
           kw={"bins": [3, 2], "density": True}, grad=[1], tol=TOL)
     c.vmap("vmap/convolve", "convolve", [f32(2, 5), f32(3)], jnp.convolve, (0, None), tol=TOL)
     c.vmap("vmap/nanmedian", "nanmedian", [xn], jnp.nanmedian, (0,))
-    write("numpy2_signal.json", c.cases)
+    write_cases("numpy2_signal.json", c.cases)
 
 
 def make_dtypes():
-    import jax.dtypes as jd
-
     dts = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "float16", "bfloat16", "float32"]
     cases = []
 
@@ -229,16 +224,7 @@ def make_dtypes():
         for k in ["bool", "signed integer", "unsigned integer", "integral", "real floating", "complex floating", "numeric"]:
             add(f"isdtype/{d}_{k}", "isdtype", [d, k], {}, bool(jnp.isdtype(d, k)))
         add(f"isdtype/{d}_tuple", "isdtype", [d, ["bool", "real floating"]], {}, bool(jnp.isdtype(d, ("bool", "real floating"))))
-    _ = jd
-    names = [c["name"] for c in cases]
-    assert len(set(names)) == len(names)
-    import json
-
-    path = os.path.join(F.OUT_DIR, "numpy2_dtypes.json")
-    with open(path, "w") as fh:
-        json.dump({"cases": cases}, fh, separators=(",", ":"))
-        fh.write("\n")
-    print(f"wrote test/fixtures/numpy2_dtypes.json: {len(cases)} cases")
+    write_cases("numpy2_dtypes.json", cases)
 
 
 SECTIONS = {"misc": make_misc, "setops": make_setops, "poly": make_poly, "signal": make_signal, "dtypes": make_dtypes}

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
+from functools import partial
 
 import numpy as np
 
@@ -35,10 +35,10 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from fixture_helpers import compare_leaves, encode, exit_on_failures, write
+
 assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 F32 = np.float32
 STEPS = 100
 # Tolerance used by test/optax_*.test.ts.
@@ -46,60 +46,12 @@ TOL = dict(rtol=1e-5, atol=1e-6)
 SELF_CHECK_FRACTION = float(os.environ.get("SELF_CHECK_FRACTION", "0.25"))
 
 _check_failures: list[str] = []
-
-
-# --------------------------------------------------------------------------
-# encoding (shortest float32 repr keeps the files small and round-trips exactly)
-# --------------------------------------------------------------------------
-
-def _num(v, dtype):
-    if dtype == np.float32:
-        f = float(str(F32(v)))
-        assert np.isfinite(f), "non-finite value in fixture"
-        return f
-    if dtype in (np.int32, np.uint32):
-        return int(v)
-    if dtype == np.bool_:
-        return bool(v)
-    raise TypeError(f"unsupported dtype {dtype}")
-
-
-def enc(x):
-    if isinstance(x, dict):
-        for k in x:
-            assert k not in ("shape", "dtype", "data"), k
-        return {k: enc(x[k]) for k in sorted(x)}
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    a = np.asarray(x)
-    if a.dtype == np.float64:
-        raise TypeError("float64 value in a float32 fixture")
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": [_num(v, a.dtype) for v in a.reshape(-1)]}
-
-
-def write(name, obj, limit=400_000):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        f.write(json.dumps(obj, separators=(",", ":")))
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < limit, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)} ({size} bytes)")
+# the shortest float32 repr keeps the files small and round-trips exactly
+enc = partial(encode, shortest=True)
 
 
 def check(label, got32, ref64, tol=TOL):
-    got = [np.asarray(v, np.float64) for v in jax.tree.leaves(got32)]
-    ref = [np.asarray(v, np.float64) for v in jax.tree.leaves(ref64)]
-    worst = 0.0
-    for g, r in zip(got, ref, strict=True):
-        ratio = np.abs(g - r) / (tol["atol"] + tol["rtol"] * np.abs(r))
-        if ratio.size:
-            worst = max(worst, float(np.nanmax(ratio)) if not np.isnan(ratio).any() else np.inf)
-    status = "ok" if worst <= SELF_CHECK_FRACTION else "TOO CLOSE TO TOLERANCE"
-    print(f"  self-check {label:<52} worst err/tol = {worst:.4f}  {status}")
-    if worst > SELF_CHECK_FRACTION:
-        _check_failures.append(f"{label}: {worst:.4f}")
+    compare_leaves(label, jax.tree.leaves(got32), jax.tree.leaves(ref64), tol, SELF_CHECK_FRACTION, _check_failures)
 
 
 def to64(tree):
@@ -367,7 +319,7 @@ def make_trajectories():
             "data": enc(problem["data"]),
             "mask": problem["mask"],
             "runs": runs,
-        })
+        }, limit=400_000)  # one trajectory per configuration: the largest fixtures
 
 
 # --------------------------------------------------------------------------
@@ -477,11 +429,7 @@ def main():
     make_schedules()
     make_losses()
     make_trajectories()
-    if _check_failures:
-        print("\nself-check failed (a result too sensitive to float32 rounding):", file=sys.stderr)
-        for f in _check_failures:
-            print("  " + f, file=sys.stderr)
-        sys.exit(1)
+    exit_on_failures(_check_failures, "self-check failed (a result too sensitive to float32 rounding)")
     print("all optax fixtures written; self-checks passed")
 
 

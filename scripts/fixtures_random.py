@@ -9,14 +9,13 @@ come from an `enable_x64` block with the same keys) and test/fixtures/random_spe
 (erf, erfc, erf_inv, lgamma, digamma, polygamma: float64 references from scipy, and
 JAX's float32 erf_inv).
 
-Encoding as in scripts/make_fixtures.py: an array is {"shape", "dtype", "data"} with
+Encoding as in scripts/fixture_helpers.py: an array is {"shape", "dtype", "data"} with
 row-major data; float16/bfloat16 samples are stored as their (exact) float32 values.
 """
 
 from __future__ import annotations
 
-import json
-import os
+from functools import partial
 
 import numpy as np
 import scipy.special as sp
@@ -25,41 +24,14 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from fixture_helpers import encode, write
+
 assert jax.config.jax_threefry_partitionable, "JAX's default (partitionable threefry) is what jaxts matches"
 assert not jax.config.jax_enable_x64
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
 r = jax.random
-
-
-def enc(x):
-    a = np.asarray(x)
-    if a.dtype in (jnp.bfloat16, np.float16):
-        a = a.astype(np.float32)
-    if a.dtype in (np.float32, np.float64):
-        data = [float(v) for v in a.reshape(-1)]
-    elif a.dtype in (np.int32, np.uint32, np.int8, np.uint8, np.uint16, np.int16, np.int64):
-        data = [int(v) for v in a.reshape(-1)]
-    elif a.dtype == np.bool_:
-        data = [bool(v) for v in a.reshape(-1)]
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    for v in data:
-        assert not (isinstance(v, float) and not np.isfinite(v)), "non-finite value in fixture"
-    dtype = {"int64": "int32"}.get(str(a.dtype), str(a.dtype))
-    return {"shape": list(a.shape), "dtype": dtype, "data": data}
-
-
-def write(name, obj):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    with open(path, "w") as f:
-        f.write(json.dumps(obj, separators=(",", ":")))
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < 200_000, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)} ({size} bytes)")
+# float64 samples come from enable_x64 blocks
+enc = partial(encode, x64=True)
 
 
 def kd(k):
@@ -94,8 +66,9 @@ uniform = {
     "f32_3x4": enc(r.uniform(K1, (3, 4))),
     "f32_range": enc(r.uniform(K1, (9,), minval=-2.0, maxval=3.0)),
     "f32_array_bounds": enc(r.uniform(K1, (3, 4), minval=jnp.array([0.0, 1.0, 2.0, 3.0]), maxval=10.0)),
-    "f16_6": enc(r.uniform(K1, (6,), dtype=jnp.float16)),
-    "bf16_6": enc(r.uniform(K1, (6,), dtype=jnp.bfloat16)),
+    # stored as their (exact) float32 values
+    "f16_6": enc(r.uniform(K1, (6,), dtype=jnp.float16).astype(jnp.float32)),
+    "bf16_6": enc(r.uniform(K1, (6,), dtype=jnp.bfloat16).astype(jnp.float32)),
 }
 normal = {
     "f32_scalar": enc(r.normal(K1)),

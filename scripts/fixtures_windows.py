@@ -4,24 +4,15 @@
 Usage: ~/jax-venv/bin/python scripts/fixtures_windows.py -> test/fixtures/windows.json
 """
 import json
-import os
 
 import numpy as np
 import jax
 import jax.numpy as jnp
 from jax import lax
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "windows.json")
+from fixture_helpers import encode, write_text
+
 rs = np.random.RandomState(11)
-
-
-def enc(x):
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    if isinstance(x, dict):
-        return {k: enc(v) for k, v in sorted(x.items())}
-    a = np.asarray(x)
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": [v.item() for v in a.reshape(-1)]}
 
 
 def f32(*shape):
@@ -69,6 +60,5 @@ cases["associative_scan"] = {
     "cummax": lax.associative_scan(jnp.maximum, e),
     "grad_cumprod": jax.grad(lambda x: jnp.sum(lax.associative_scan(jnp.multiply, x)))(e),
 }
-with open(OUT, "w") as f:
-    json.dump(enc(cases), f)
-print("wrote", OUT)
+# json's default layout (", " and ": ", no final newline), unlike the other fixtures
+write_text("windows.json", json.dumps(encode(cases)))

@@ -23,19 +23,14 @@ that is accurate to a few ulps must pass.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-
 import numpy as np
 
 import jax
 import jax.numpy as jnp
 
-assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
+from fixture_helpers import compare_leaves, encode as enc, exit_on_failures, write
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT_DIR = os.path.join(ROOT, "test", "fixtures")
+assert not jax.config.jax_enable_x64, "fixtures must be generated with x64 disabled"
 
 F32 = np.float32
 
@@ -48,46 +43,6 @@ TOL_REGRESSION = dict(rtol=1e-4, atol=1e-5)
 # The float32 JAX result must be within this fraction of the test tolerance of
 # the float64 reference.
 SELF_CHECK_FRACTION = 0.25
-
-
-# --------------------------------------------------------------------------
-# encoding
-# --------------------------------------------------------------------------
-
-def enc(x):
-    """Encode a pytree of arrays / scalars as fixture JSON."""
-    if isinstance(x, dict):
-        for k in x:
-            assert k not in ("shape", "dtype", "data"), k
-        return {k: enc(x[k]) for k in sorted(x)}
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    a = np.asarray(x)
-    if a.dtype == np.float64:
-        raise TypeError("float64 value in a float32 fixture")
-    if a.dtype == np.float32:
-        data = [float(v) for v in a.reshape(-1)]
-    elif a.dtype in (np.int32, np.uint32):
-        data = [int(v) for v in a.reshape(-1)]
-    elif a.dtype == np.bool_:
-        data = [bool(v) for v in a.reshape(-1)]
-    else:
-        raise TypeError(f"unsupported dtype {a.dtype}")
-    for v in data:
-        assert not (isinstance(v, float) and not np.isfinite(v)), "non-finite value in fixture"
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "data": data}
-
-
-def write(name, obj):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    text = json.dumps(obj, indent=None, separators=(",", ":"))
-    with open(path, "w") as f:
-        f.write(text)
-        f.write("\n")
-    size = os.path.getsize(path)
-    assert size < 200_000, f"{name} is too big ({size} bytes)"
-    print(f"wrote {os.path.relpath(path, ROOT)} ({size} bytes)")
 
 
 # --------------------------------------------------------------------------
@@ -106,18 +61,7 @@ def self_check(label, compute, inputs, got32, tol):
     with jax.enable_x64(True):
         ref = compute(*_to64(inputs))
         ref_leaves = [np.asarray(v, dtype=np.float64) for v in jax.tree_util.tree_leaves(ref)]
-    got_leaves = [np.asarray(v, dtype=np.float64) for v in jax.tree_util.tree_leaves(got32)]
-    assert len(ref_leaves) == len(got_leaves), label
-    worst = 0.0
-    for r, g in zip(ref_leaves, got_leaves):
-        assert r.shape == g.shape, (label, r.shape, g.shape)
-        ratio = np.abs(r - g) / (tol["atol"] + tol["rtol"] * np.abs(r))
-        if ratio.size:
-            worst = max(worst, float(ratio.max()))
-    status = "ok" if worst <= SELF_CHECK_FRACTION else "TOO CLOSE TO TOLERANCE"
-    print(f"  self-check {label:<45} worst err/tol = {worst:.4f}  {status}")
-    if worst > SELF_CHECK_FRACTION:
-        _check_failures.append(f"{label}: {worst:.4f}")
+    compare_leaves(label, jax.tree_util.tree_leaves(got32), ref_leaves, tol, SELF_CHECK_FRACTION, _check_failures)
 
 
 def f32(a):
@@ -614,11 +558,7 @@ def main():
     make_docstrings()
     make_vmap()
     make_regression()
-    if _check_failures:
-        print("\nfloat64 self-check failed (float32 result too far from the float64 reference):", file=sys.stderr)
-        for f in _check_failures:
-            print("  " + f, file=sys.stderr)
-        sys.exit(1)
+    exit_on_failures(_check_failures, "float64 self-check failed (float32 result too far from the float64 reference)")
     print("all fixtures written; float64 self-check passed")
 
 

@@ -16,19 +16,13 @@ weak_type=True (jaxts: lax.convertElementType(x, dtype, true)).
 
 from __future__ import annotations
 
-import json
-import os
-
-import numpy as np
-
 import jax
 import jax.numpy as jnp
 from jax._src.lax import lax as lax_internal
 
-assert not jax.config.jax_enable_x64, "run with x64 disabled (the script enables it only for float64 pairs)"
+from fixture_helpers import write
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-OUT = os.path.join(ROOT, "test", "fixtures", "promotion.json")
+assert not jax.config.jax_enable_x64, "run with x64 disabled (the script enables it only for float64 pairs)"
 
 DTYPES = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32",
           "float16", "bfloat16", "float32", "float64"]
@@ -68,10 +62,7 @@ def main():
         "dtypes": DTYPES,
         "rows": rows,
     }
-    with open(OUT, "w") as f:
-        json.dump(obj, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {os.path.relpath(OUT, ROOT)} ({len(rows)} rows, {os.path.getsize(OUT)} bytes)")
+    write("promotion.json", obj)
 
 
 if __name__ == "__main__":

@@ -74,10 +74,18 @@ export function learningRateSchedule(o: TrainOptions): optax.Schedule {
   });
 }
 
+/**
+ * AdamW with global-norm clipping: chain(clipByGlobalNorm, adamw) written out as
+ * adamw's own parts. The clipping and Adam's moments run under optax.flatten, on all
+ * parameters as one vector, so the compiled step does each of their operations once
+ * instead of once per parameter array (a fifth of the step's time for this small model);
+ * the decay (matrices only) and the learning rate follow per array, as in adamw.
+ */
 export function makeOptimizer(o: TrainOptions): optax.GradientTransformation {
   return optax.chain(
-    optax.clipByGlobalNorm(o.clipNorm),
-    optax.adamw(learningRateSchedule(o), { b1: o.b1, b2: o.b2, weightDecay: o.weightDecay, mask: decayMask }),
+    optax.flatten(optax.chain(optax.clipByGlobalNorm(o.clipNorm), optax.scaleByAdam({ b1: o.b1, b2: o.b2 }))),
+    optax.addDecayedWeights(o.weightDecay, { mask: decayMask }),
+    optax.scaleByLearningRate(learningRateSchedule(o)),
   );
 }
 
