@@ -60,8 +60,12 @@ export class ClosedJaxpr {
   }
 }
 
-/** Interprets a jaxpr with `bind`, so evaluating it under a transformation transforms it. */
-export function evalJaxpr(jaxpr: Jaxpr, args: readonly JaxArray[]): JaxArray[] {
+/** Interprets a jaxpr with `bind` (or `apply`, per equation), so evaluating it under a transformation transforms it. */
+export function evalJaxpr(
+  jaxpr: Jaxpr,
+  args: readonly JaxArray[],
+  apply: (eqn: JaxprEqn, ins: JaxArray[]) => JaxArray[] = (eqn, ins) => bind(eqn.prim, ins, eqn.params),
+): JaxArray[] {
   const env = new Map<Var, JaxArray>();
   const read = (a: Atom): JaxArray => {
     if (a instanceof Literal) return a.val;
@@ -74,7 +78,7 @@ export function evalJaxpr(jaxpr: Jaxpr, args: readonly JaxArray[]): JaxArray[] {
   }
   jaxpr.inBinders.forEach((v, i) => env.set(v, args[i]!));
   for (const eqn of jaxpr.eqns) {
-    const outs = bind(eqn.prim, eqn.inputs.map(read), eqn.params);
+    const outs = apply(eqn, eqn.inputs.map(read));
     eqn.outBinders.forEach((v, i) => env.set(v, outs[i]!));
   }
   return jaxpr.outs.map(read);

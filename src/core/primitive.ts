@@ -52,6 +52,12 @@ export interface PrimitiveRules<P> {
    * equation is staged as soon as one input is unknown. `trace` is the PartialEvalTrace.
    */
   partialEval?: (trace: any, tracers: any[], params: P) => JaxArray[];
+  /**
+   * The primitive written with other primitives, for one that exists to be a single ONNX
+   * node or eager kernel (softmax): the JavaScript code generator expands it, so that its
+   * parts fuse into loops with their neighbours.
+   */
+  composite?: (args: JaxArray[], params: P) => JaxArray[];
   /** Effectful primitives (debug printing) are never removed by dead-code elimination. */
   effectful?: boolean;
   /** How params print in a jaxpr, e.g. `axes=(0,)`; defaults to a JSON-ish form. */

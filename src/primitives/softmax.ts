@@ -11,34 +11,52 @@ import { isFloat, typedArrayFor } from "../core/dtype.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { fmtShape } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import { mul, sub } from "./elementwise.js";
-import { reduceSum } from "./reduce.js";
+import { div, exp, mul, sub } from "./elementwise.js";
+import { reduceMax, reduceSum } from "./reduce.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
 import { broadcastInDim } from "./shape_ops.js";
 
-/** Row-wise softmax over the last axis: exp(x − max) / Σ exp(x − max), each step rounded to the dtype as the composite would. */
+/**
+ * Row-wise softmax over the last axis: exp(x − max) / Σ exp(x − max), rounding each step
+ * to the output dtype as the composite would (16-bit floats compute in float32). One
+ * loop per dtype kind keeps every access monomorphic.
+ */
 function softmaxKernel(x: ArrayImpl): ArrayImpl {
+  const size = x.size;
   const n = x.shape[x.ndim - 1]!;
-  const rows = n === 0 ? 0 : x.size / n;
-  const v = x.values();
-  const f32 = x.dtype !== "float64";
-  const round = f32 ? Math.fround : (t: number) => t;
-  const e = new Float64Array(n);
-  const res = new Float64Array(x.size);
-  for (let r = 0; r < rows; r++) {
-    const base = r * n;
-    let m = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < n; j++) if (!(v[base + j]! <= m)) m = v[base + j]!;
-    let s = 0;
-    for (let j = 0; j < n; j++) {
-      const ej = round(Math.exp(round(v[base + j]! - m)));
-      e[j] = ej;
-      s += ej;
+  const rows = n === 0 ? 0 : size / n;
+  if (x.dtype === "float64") {
+    const v = x.data as Float64Array;
+    const out = typedArrayFor("float64", size) as Float64Array;
+    for (let base = 0; base < rows * n; base += n) {
+      let m = Number.NEGATIVE_INFINITY;
+      for (let j = base; j < base + n; j++) if (!(v[j]! <= m)) m = v[j]!;
+      let s = 0;
+      for (let j = base; j < base + n; j++) {
+        const e = Math.exp(v[j]! - m);
+        out[j] = e;
+        s += e;
+      }
+      for (let j = base; j < base + n; j++) out[j] = out[j]! / s;
     }
-    const sum = round(s);
-    for (let j = 0; j < n; j++) res[base + j] = e[j]! / sum;
+    return new ArrayImpl(out, x.aval);
   }
-  const out = typedArrayFor(x.dtype, x.size);
+  const v = x.dtype === "float32" ? (x.data as Float32Array) : Float32Array.from(x.values());
+  const res = x.dtype === "float32" ? (typedArrayFor("float32", size) as Float32Array) : new Float32Array(size);
+  for (let base = 0; base < rows * n; base += n) {
+    let m = Number.NEGATIVE_INFINITY;
+    for (let j = base; j < base + n; j++) if (!(v[j]! <= m)) m = v[j]!;
+    let s = 0;
+    for (let j = base; j < base + n; j++) {
+      const e = Math.fround(Math.exp(Math.fround(v[j]! - m)));
+      res[j] = e;
+      s += e;
+    }
+    const sum = Math.fround(s);
+    for (let j = base; j < base + n; j++) res[j] = res[j]! / sum;
+  }
+  if (x.dtype === "float32") return new ArrayImpl(res, x.aval);
+  const out = typedArrayFor(x.dtype, size);
   writeValues(out, x.dtype, res);
   return new ArrayImpl(out, x.aval);
 }
@@ -61,6 +79,12 @@ export const softmaxP: Primitive<Record<string, never>> = definePrimitive<Record
     return [[y], [mul(y, sub(dx, total))]];
   },
   transpose: null,
+  composite([x]) {
+    const last = x!.ndim - 1;
+    const kept = [...Array(last).keys()];
+    const e = exp(sub(x!, broadcastInDim(reduceMax(x!, [last]), x!.shape, kept)));
+    return [div(e, broadcastInDim(reduceSum(e, [last]), x!.shape, kept))];
+  },
   batch(size, [x], [bd]) {
     // any batch axis but the last leaves the softmax axis last; a last one moves to the front
     const last = x!.ndim - 1;

@@ -19,6 +19,7 @@
 // tanh (fastmath.ts: at most one ulp, almost always identical) and a matmul zero times an
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
+import { expandComposites } from "../../compiler/expand.js";
 import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion } from "../../compiler/fusion.js";
 import { optimizeJaxpr } from "../../compiler/passes.js";
 import { ArrayImpl } from "../../core/array.js";
@@ -64,7 +65,7 @@ export function cpuClass(eqn: JaxprEqn): EqnClass {
 export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
-  const { source, captured } = new Generator(closed, opts.owned ?? []).generate();
+  const { source, captured } = new Generator(expandComposites(closed), opts.owned ?? []).generate();
   let factory: (...xs: unknown[]) => CompiledFn;
   try {
     factory = new Function(...captured.map((c) => c.name), "interpret", source) as typeof factory;
@@ -87,7 +88,7 @@ export interface CompiledBody {
 
 /** Optimizes and compiles the closed jaxpr of a loop body (or a loop condition) for the cpu engine. */
 export function compileLoopBody(closed: ClosedJaxpr, owned: readonly boolean[], immutable: readonly boolean[]): CompiledBody {
-  const opt = optimizeJaxpr(closed);
+  const opt = optimizeJaxpr(expandComposites(closed));
   const none = opt.jaxpr.outs.map(() => false);
   const interpret: CompiledFn = (args) => evalJaxpr(opt.jaxpr, [...opt.consts, ...args]) as ArrayImpl[];
   if (!canGenerate()) return { run: interpret, ownedOutputs: none };
