@@ -41,10 +41,13 @@ function checkSame(name: string, avals: ShapedArray[], scalarsBroadcast = true):
       );
     }
   }
+  const weak = avals.every((x) => x.weakType);
+  // an operand's aval already describes the result when shapes and weak types agree (most ops)
+  for (const b of avals) if (b.weakType === weak && shapeEq(b.shape, shape ?? [])) return b;
   return new ShapedArray(
     shape ?? [],
     a.dtype,
-    avals.every((x) => x.weakType),
+    weak,
   );
 }
 
