@@ -44,11 +44,7 @@ function checkSame(name: string, avals: ShapedArray[], scalarsBroadcast = true):
   const weak = avals.every((x) => x.weakType);
   // an operand's aval already describes the result when shapes and weak types agree (most ops)
   for (const b of avals) if (b.weakType === weak && shapeEq(b.shape, shape ?? [])) return b;
-  return new ShapedArray(
-    shape ?? [],
-    a.dtype,
-    weak,
-  );
+  return new ShapedArray(shape ?? [], a.dtype, weak);
 }
 
 /** Sums a cotangent down to a rank-0 operand that was broadcast in the forward pass. */

@@ -6,12 +6,13 @@
 // own onnxruntime's output buffers, again without a copy). A jaxpr that lowers whole is one
 // session; one with host equations (partition.ts) is a sequence of sessions and host calls.
 import { ArrayImpl } from "../../core/array.js";
-import type { DType, TypedArray } from "../../core/dtype.js";
+import type { TypedArray } from "../../core/dtype.js";
 import { type Atom, type ClosedJaxpr, Literal, type Var } from "../../core/jaxpr.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
 import { OrtUnsupported } from "./graph.js";
 import { lowerToOnnx, type OnnxProgram } from "./lower.js";
 import { partition } from "./partition.js";
+import { TENSOR_TYPE } from "./tensor_types.js";
 
 /** The synchronous session of onnxruntime-node's native binding. */
 interface NativeSession {
@@ -97,21 +98,6 @@ function sessionOptions(rt: OrtNode): object {
   };
 }
 
-const TENSOR_TYPE: Partial<Record<DType, string>> = {
-  float32: "float32",
-  float64: "float64",
-  int32: "int32",
-  uint32: "uint32",
-  int16: "int16",
-  uint16: "uint16",
-  int8: "int8",
-  uint8: "uint8",
-  bool: "bool",
-  float16: "float16",
-  // onnxruntime's JavaScript tensors have no bfloat16: the graph takes and gives its bits (lower.ts)
-  bfloat16: "uint16",
-};
-
 /** A compiled jaxpr: its non-constant arguments in, its outputs out. */
 export type OrtExecutable = (args: readonly ArrayImpl[]) => ArrayImpl[];
 
@@ -163,7 +149,7 @@ function sessionRunner(rt: OrtNode, program: OnnxProgram): OrtExecutable {
         );
       }
       // the binding reads these four fields of a tensor, and wraps `data` without copying
-      feeds[name] = { type: TENSOR_TYPE[aval.dtype]!, dims: aval.shape, location: "cpu", data: a.data };
+      feeds[name] = { type: TENSOR_TYPE[aval.dtype], dims: aval.shape, location: "cpu", data: a.data };
     });
     const res = session.run(feeds, fetches, {});
     ortStats.sessionRuns++;

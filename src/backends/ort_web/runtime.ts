@@ -4,9 +4,9 @@
 // build's global `ort` is picked up. Only the few members used here are typed, structurally,
 // so that the module itself (`import * as ort from "onnxruntime-web"`) type-checks as one.
 import type { TypedArray } from "../../core/dtype.js";
+import type { OrtTensorType } from "../ort/tensor_types.js";
 
 /** The ONNX tensor element types jaxts feeds and fetches. */
-export type OrtWebTensorType = "float32" | "float64" | "float16" | "int32" | "uint32" | "int16" | "uint16" | "int8" | "uint8" | "bool";
 
 /** A session of onnxruntime-web: `run` is asynchronous (the wasm module may run it on workers). */
 export interface OrtWebSession {
@@ -16,7 +16,7 @@ export interface OrtWebSession {
 /** The members of the onnxruntime-web module (or its global `ort`) that jaxts uses. */
 export interface OrtWebModule {
   readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtWebSession> };
-  readonly Tensor: new (type: OrtWebTensorType, data: TypedArray, dims: readonly number[]) => unknown;
+  readonly Tensor: new (type: OrtTensorType, data: TypedArray, dims: readonly number[]) => unknown;
   readonly env?: { readonly versions?: { readonly web?: string } };
 }
 

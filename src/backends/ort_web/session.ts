@@ -5,12 +5,13 @@
 // arrays onnxruntime-web returns (already copied out of the wasm heap, so jaxts owns them).
 import { ArrayImpl } from "../../core/array.js";
 import type { ShapedArray } from "../../core/aval.js";
-import { type DType, type TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { type TypedArray, typedArrayFor } from "../../core/dtype.js";
 import type { ClosedJaxpr } from "../../core/jaxpr.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
 import { OrtUnsupported } from "../ort/graph.js";
 import { lowerToOnnx } from "../ort/lower.js";
-import { type OrtWebSession, type OrtWebTensorType, ortWebRuntime } from "./runtime.js";
+import { TENSOR_TYPE } from "../ort/tensor_types.js";
+import { type OrtWebSession, ortWebRuntime } from "./runtime.js";
 
 /** Thrown by compileOrtWeb when no onnxruntime-web module is registered or global. */
 export class OrtWebUnavailable extends Error {
@@ -19,21 +20,6 @@ export class OrtWebUnavailable extends Error {
     this.name = "OrtWebUnavailable";
   }
 }
-
-/** The tensor type each dtype crosses the graph boundary as: bfloat16 as its uint16 bits, as lowerToOnnx declares it. */
-const TENSOR_TYPE: Record<DType, OrtWebTensorType> = {
-  float32: "float32",
-  float64: "float64",
-  float16: "float16",
-  bfloat16: "uint16",
-  int32: "int32",
-  uint32: "uint32",
-  int16: "int16",
-  uint16: "uint16",
-  int8: "int8",
-  uint8: "uint8",
-  bool: "bool",
-};
 
 type TypedArrayClass = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
 
