@@ -618,10 +618,12 @@ export const stopGradientP = definePrimitive<Record<string, never>>({
 });
 
 // ---- binders: the lax-level functions (equal shapes and dtypes required) ----
+/** The params of parameterless primitives: one shared (never mutated) object, not one per call. */
+const NO_PARAMS = Object.freeze({});
 const b1 =
   (p: Primitive) =>
   (...xs: JaxArray[]) =>
-    bind1(p, xs, {});
+    bind1(p, xs, NO_PARAMS);
 export const neg = b1(negP);
 export const sin = b1(sinP);
 export const cos = b1(cosP);
