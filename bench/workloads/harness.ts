@@ -198,6 +198,9 @@ export async function measureCase(spec: CaseSpec, opts: Options, tag: string): P
       }
       try {
         collect();
+        // a pause: worker threads of the contestant before (OpenBLAS, XLA, ONNX Runtime) keep
+        // spinning for a while after their last call, and would take this one's cores
+        await new Promise((resolve) => setTimeout(resolve, 150));
         // untimed calls first (a fifth of a sample, and at least a fifth of a second): a full
         // GC clears the inline caches of what ran before it, and JavaScript code then runs
         // slowly until V8 has re-optimized it (for an eager step, some thousand calls)

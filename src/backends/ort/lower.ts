@@ -108,6 +108,8 @@ export function whyNotLowered(eqn: JaxprEqn): string | null {
 /** A jaxpr as an ONNX model: its bytes and the names and avals of its inputs and outputs. */
 export interface OnnxProgram {
   readonly bytes: Uint8Array;
+  /** How many nodes the graph has (its top level). */
+  readonly nodeCount: number;
   /** bfloat16 inputs and outputs travel as uint16 bit patterns (onnxruntime's JavaScript tensors have no bfloat16). */
   readonly inputs: readonly { name: string; aval: ShapedArray }[];
   readonly outputs: readonly { name: string; aval: ShapedArray }[];
@@ -190,6 +192,7 @@ export function lowerEqns(
   });
   return {
     bytes,
+    nodeCount: g.nodes.length,
     inputs: graphIns.map((v, i) => ({ name: v.name, aval: inputs[i]!.aval })),
     outputs: graphOuts.map((v, i) => ({ name: v.name, aval: outs[i]!.aval })),
   };

@@ -73,10 +73,11 @@ export interface OrtOptions {
   /** Threads per operator (default: the number of cores). */
   intraOpNumThreads?: number;
   /**
-   * Whether idle worker threads spin-wait for work (default true: waking a sleeping thread
-   * costs microseconds per operator, which for a training step of ~900 small operators on
-   * two cores was a third of its time; spinning takes a core from JavaScript running
-   * between calls, so turn it off when much JavaScript work interleaves with ORT calls).
+   * Whether idle worker threads spin-wait for work. By default, sessions of graphs with many
+   * nodes spin and others sleep: waking a sleeping thread costs microseconds per node, a
+   * third of a ~900-node training step on two cores; but every session has its own
+   * threads, and spinning ones take cores from the other sessions and from JavaScript (a
+   * 256×256 matmul ran at half speed beside three other spinning sessions).
    */
   allowSpinning?: boolean;
 }
@@ -87,14 +88,18 @@ export function configureOrt(opts: OrtOptions): void {
   Object.assign(settings, opts);
 }
 
-function sessionOptions(rt: OrtNode): object {
+/** Graphs with at least this many nodes spin by default (per-node wake-ups dominate them). */
+const SPIN_NODES = 64;
+
+function sessionOptions(rt: OrtNode, program: OnnxProgram): object {
+  const spin = settings.allowSpinning ?? program.nodeCount >= SPIN_NODES;
   return {
     intraOpNumThreads: settings.intraOpNumThreads ?? rt.cores,
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning === false ? "0" : "1" } } },
+    extra: { session: { intra_op: { allow_spinning: spin ? "1" : "0" } } },
   };
 }
 
@@ -132,7 +137,7 @@ export function compileOrt(closed: ClosedJaxpr): OrtExecutable {
 function sessionRunner(rt: OrtNode, program: OnnxProgram): OrtExecutable {
   const session = new rt.Session();
   try {
-    session.loadModel(program.bytes.buffer as ArrayBuffer, program.bytes.byteOffset, program.bytes.byteLength, sessionOptions(rt));
+    session.loadModel(program.bytes.buffer as ArrayBuffer, program.bytes.byteOffset, program.bytes.byteLength, sessionOptions(rt, program));
   } catch (e) {
     throw new OrtUnsupported(`onnxruntime rejected the lowered graph: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
   }
