@@ -155,6 +155,13 @@ export function dotGeneral(
   const lhs = g.cast(l!, dt);
   const rhs = g.cast(r!, dt);
   const { lhsContracting: lc, rhsContracting: rc, lhsBatch: lb, rhsBatch: rb } = dims;
+  const rank = lhs.shape.length;
+  if (lb.length === 0 && rank > 2 && rhs.shape.length === 2 && lc.length === 1 && lc[0] === rank - 1 && rc.length === 1 && rc[0] === 0) {
+    // x[..., K] · w[K, N]: one MatMul on x as it is (ONNX Runtime runs it as a single GEMM
+    // over the leading axes), instead of reshaping x to a matrix and the product back
+    const kt = T.kernelType("MatMul", dt);
+    return [g.cast(g.op("MatMul", [g.cast(lhs, kt), g.cast(rhs, kt)], kt, outs[0]!.shape), dt)];
+  }
   const free = (n: number, ...used: (readonly number[])[]) => range(n).filter((d) => !used.some((u) => u.includes(d)));
   const a = asMatrix(g, lhs, lb, free(lhs.shape.length, lc, lb), lc); // [M, K] or swapped [K, M]
   const b = asMatrix(g, rhs, rb, rc, free(rhs.shape.length, rc, rb)); // [K, N] or swapped [N, K]
