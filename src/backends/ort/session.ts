@@ -42,8 +42,7 @@ function loadOrt(): OrtNode | null {
   try {
     // process.getBuiltinModule keeps this file free of static node: imports (browsers load it too)
     const proc = (globalThis as { process?: { getBuiltinModule?: GetBuiltin; versions?: { node?: string } } }).process;
-    if (!proc?.versions?.node)
-      throw new Error("it runs only in Node.js");
+    if (!proc?.versions?.node) throw new Error("it runs only in Node.js");
     const getBuiltin = proc.getBuiltinModule;
     if (typeof getBuiltin !== "function") throw new Error("it needs Node.js >= 20.16 (onnxruntime-node runs synchronously only there)");
     const req = getBuiltin("node:module").createRequire(import.meta.url);
