@@ -4,6 +4,7 @@
 // broadcast_in_dim of a bias or of a scalar costs nothing until a non-elementwise operator
 // needs the full array).
 import type { DType } from "../../core/dtype.js";
+import { broadcastShapes, shapeEq } from "../../core/shape.js";
 import {
   type AttributeValue,
   type GraphProto,
@@ -82,22 +83,7 @@ export const int = (value: number): AttributeValue => ({ kind: "int", value });
 export const str = (value: string): AttributeValue => ({ kind: "string", value });
 export const graphAttr = (value: GraphProto): AttributeValue => ({ kind: "graph", value });
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
 const stripOnes = (s: readonly number[]) => s.slice(s.findIndex((n) => n !== 1) === -1 ? s.length : s.findIndex((n) => n !== 1));
-
-/** numpy broadcasting of shapes (right-aligned). */
-export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
-  for (const s of shapes) {
-    for (let i = 0; i < s.length; i++) {
-      const d = rank - s.length + i;
-      const n = s[i]!;
-      if (n !== 1) out[d] = n;
-    }
-  }
-  return out;
-}
 
 /** State shared by a model's main graph and its subgraphs: names, initializers, constants. */
 class ModelState {
@@ -197,13 +183,13 @@ export class Scope {
     return {
       name: name!,
       dtype,
-      shape: broadcastShapes(inputs.map((v) => v.shape)),
-      pshape: broadcastShapes(inputs.map((v) => v.pshape)),
+      shape: broadcastShapes("ort", ...inputs.map((v) => v.shape)),
+      pshape: broadcastShapes("ort", ...inputs.map((v) => v.pshape)),
     };
   }
   /** The value as a tensor of its full logical shape. */
   full(v: Val): Val {
-    if (sameShape(v.pshape, v.shape)) return v;
+    if (shapeEq(v.pshape, v.shape)) return v;
     const key = `${v.name}|${v.shape.join(",")}`;
     let f = this.fullCache.get(key);
     if (!f) {
@@ -215,7 +201,7 @@ export class Scope {
   }
   /** Views a value as `shape` under broadcasting, when its physical tensor allows it without a node. */
   static broadcastsAs(pshape: readonly number[], target: readonly number[]): boolean {
-    return sameShape(stripOnes(pshape), stripOnes(target));
+    return shapeEq(stripOnes(pshape), stripOnes(target));
   }
 
   cast(v: Val, to: ODType): Val {
@@ -223,7 +209,7 @@ export class Scope {
     return this.ew("Cast", [v], to, { to: int(ONNX_CODE[to]) });
   }
   reshape(v: Val, shape: readonly number[]): Val {
-    if (sameShape(v.shape, shape) && sameShape(v.pshape, shape)) return v;
+    if (shapeEq(v.shape, shape) && shapeEq(v.pshape, shape)) return v;
     return this.op("Reshape", [v, this.i64s(shape)], v.dtype, shape);
   }
   transpose(v: Val, perm: readonly number[]): Val {
