@@ -26,6 +26,32 @@ export interface Val {
   readonly pshape: readonly number[];
 }
 
+/**
+ * What the lowering knows of a value's contents beyond its type, for rules that have a
+ * cheaper exact form in special cases. Kept beside the Val, not in it: a copy of a Val
+ * under another shape (`{...v, shape}`) must not inherit facts that the new shape breaks,
+ * so only the rules that know a fact survives pass it on (withKnown).
+ */
+export interface Known {
+  /** Every element equals this number. */
+  readonly scalar?: number;
+  /** The array is iota along this axis (each element is its index on that axis). */
+  readonly iotaAxis?: number;
+  /**
+   * A bool array that, over its last two axes (row r, column c), is true where c - r <= k
+   * (lower) or c - r >= k (upper), alike for every index of the leading axes.
+   */
+  readonly triangle?: { readonly upper: boolean; readonly k: number };
+}
+const knownFacts = new WeakMap<Val, Known>();
+const NOTHING_KNOWN: Known = {};
+export const known = (v: Val): Known => knownFacts.get(v) ?? NOTHING_KNOWN;
+/** Records facts about `v` (a Val made by the caller); returns it. */
+export function withKnown<V extends Val>(v: V, facts: Known): V {
+  knownFacts.set(v, facts);
+  return v;
+}
+
 /** Thrown when a jaxpr cannot be lowered exactly; the message says why. */
 export class OrtUnsupported extends Error {
   constructor(reason: string) {
@@ -140,10 +166,12 @@ export class Scope {
   }
   /** A small constant (deduplicated). */
   constant(vals: readonly number[], dtype: ODType, shape: readonly number[]): Val {
-    const key = `${dtype}|${shape.join(",")}|${vals.join(",")}`;
+    // -0 is spelled out: String(-0) is "0", which would share +0's initializer
+    const key = `${dtype}|${shape.join(",")}|${vals.map((v) => (Object.is(v, -0) ? "-0" : v)).join(",")}`;
     let v = this.model.constCache.get(key);
     if (!v) {
       v = this.initializer(storageFor(dtype, vals), dtype, shape);
+      if (vals.length === 1) withKnown(v, { scalar: vals[0]! });
       this.model.constCache.set(key, v);
     }
     return v;
@@ -153,7 +181,7 @@ export class Scope {
   }
   /** A scalar constant seen as an array of `shape` (broadcast lazily). */
   filled(value: number, dtype: ODType, shape: readonly number[]): Val {
-    return { ...this.scalar(value, dtype), shape };
+    return withKnown({ ...this.scalar(value, dtype), shape }, { scalar: value });
   }
   i64s(vals: readonly number[]): Val {
     return this.constant(vals, "int64", [vals.length]);

@@ -13,7 +13,7 @@ import { type DType, isHalf } from "../../core/dtype.js";
 import type { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Var } from "../../core/jaxpr.js";
 import { Literal } from "../../core/jaxpr.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
-import { graphOutputs, int, type ODType, ONNX_CODE, OrtUnsupported, Scope, type Val, valueInfo } from "./graph.js";
+import { graphOutputs, int, type ODType, ONNX_CODE, OrtUnsupported, Scope, type Val, valueInfo, withKnown } from "./graph.js";
 import { encodeModel } from "./onnx_proto.js";
 import type { LowerCtx } from "./rule.js";
 
@@ -28,6 +28,7 @@ function arrayConst(g: Scope, x: JaxArray): Val {
   let v = g.model.arrays.get(x);
   if (!v) {
     v = g.initializer(x.data, x.dtype, x.shape);
+    if (x.size === 1 && typeof x.data[0] === "number") withKnown(v, { scalar: x.data[0] });
     g.model.arrays.set(x, v);
   }
   return v;

@@ -5,7 +5,7 @@
 import type { DType } from "../../core/dtype.js";
 import { isFloat } from "../../core/dtype.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
-import { int, type ODType, OrtUnsupported, Scope, str, type Val } from "./graph.js";
+import { int, type Known, known, type ODType, OrtUnsupported, Scope, str, type Val, withKnown } from "./graph.js";
 import type { LowerRule } from "./rule.js";
 import * as T from "./typed_ops.js";
 
@@ -21,9 +21,25 @@ export function broadcastInDim(g: Scope, x: Val, shape: readonly number[], dims:
   dims.forEach((d, i) => {
     q[d] = p[i]!;
   });
-  if (Scope.broadcastsAs(x.pshape, q)) return { ...x, shape };
-  const [name] = g.emit("Reshape", [x.name, g.i64s(q).name], 1);
-  return { name: name!, dtype: x.dtype, shape, pshape: q };
+  let out: Val;
+  if (Scope.broadcastsAs(x.pshape, q)) out = { ...x, shape };
+  else {
+    const [name] = g.emit("Reshape", [x.name, g.i64s(q).name], 1);
+    out = { name: name!, dtype: x.dtype, shape, pshape: q };
+  }
+  return withKnown(out, broadcastFacts(known(x), x.shape, shape, dims));
+}
+
+/** The facts that survive broadcast_in_dim: an axis keeps its values where its length stays. */
+function broadcastFacts(k: Known, from: readonly number[], to: readonly number[], dims: readonly number[]): Known {
+  const kept = (a: number) => from[a] === to[dims[a]!];
+  const r = from.length;
+  const n = to.length;
+  return {
+    scalar: k.scalar,
+    iotaAxis: k.iotaAxis !== undefined && kept(k.iotaAxis) ? dims[k.iotaAxis] : undefined,
+    triangle: k.triangle && r >= 2 && dims[r - 2] === n - 2 && dims[r - 1] === n - 1 && kept(r - 2) && kept(r - 1) ? k.triangle : undefined,
+  };
 }
 
 /** A compact value that is a single broadcast scalar stays one under any reshaping op. */
@@ -82,7 +98,7 @@ export function iota(g: Scope, dtype: DType, shape: readonly number[], dimension
   // Values vary along `dimension` only: a [n, 1, ..., 1] constant broadcasts to the rest.
   const n = shape[dimension]!;
   const p = [n, ...shape.slice(dimension + 1).map(() => 1)];
-  return { ...g.constant(range(n), dtype, p), shape };
+  return withKnown({ ...g.constant(range(n), dtype, p), shape }, { iotaAxis: dimension });
 }
 
 // ---- reductions ----

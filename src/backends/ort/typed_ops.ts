@@ -6,8 +6,9 @@
 // The table was measured on onnxruntime-node 1.30 (opset 18, CPU execution provider) by
 // loading one-node models per operator and dtype; operators not listed accept every dtype
 // the lowering gives them.
-import type { ODType, Scope, Val } from "./graph.js";
-import { int, OrtUnsupported, str } from "./graph.js";
+import { shapeEq } from "../../core/shape.js";
+import type { Known, ODType, Scope, Val } from "./graph.js";
+import { int, known, OrtUnsupported, str, withKnown } from "./graph.js";
 
 const F: ODType[] = ["float32", "float64"];
 const NUM: ODType[] = ["float32", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"];
@@ -92,16 +93,79 @@ export function typed(g: Scope, op: string, xs: readonly Val[], out: "same" | OD
 /** Where(cond, a, b) for any dtype of a and b. */
 export function where(g: Scope, cond: Val, a: Val, b: Val): Val {
   const dt = a.dtype;
+  const tri = known(cond).triangle;
+  if (tri && (dt === "float32" || dt === "float64") && a.shape.length >= 2 && shapeEq(cond.shape, a.shape) && shapeEq(a.shape, b.shape)) {
+    const r = triangularWhere(g, tri, a, b) ?? triangularWhere(g, complement(tri), b, a);
+    if (r) return r;
+  }
   const kt = kernelType("Where", dt);
   return g.cast(g.ew("Where", [cond, g.cast(a, kt), g.cast(b, kt)], kt), dt);
+}
+
+type Triangle = NonNullable<Known["triangle"]>;
+const complement = (t: Triangle): Triangle => (t.upper ? { upper: false, k: t.k - 1 } : { upper: true, k: t.k + 1 });
+
+/**
+ * where(mask, a, b) for a triangular mask (a causal attention mask) and a scalar constant b,
+ * without onnxruntime's Where (ten times the cost of a Mul): Trilu keeps a inside the
+ * triangle and writes +0 outside, and subtracting D (+0 inside, -b outside) puts b there.
+ * Exact for every a and b (x - (+0) is x, -0 and NaN included; +0 - (-b) is b) except b = -0,
+ * which is left to Where. Null when b is not such a constant.
+ */
+function triangularWhere(g: Scope, tri: Triangle, a: Val, b: Val): Val | null {
+  const bv = known(b).scalar;
+  if (bv === undefined || Object.is(bv, -0)) return null;
+  const shape = a.shape;
+  const [rows, cols] = shape.slice(-2) as [number, number];
+  const kept = g.op("Trilu", [a, g.constant([tri.k], "int64", [])], a.dtype, shape, { upper: int(tri.upper ? 1 : 0) });
+  if (bv === 0) return kept;
+  const d = new Array<number>(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const inside = tri.upper ? c - r >= tri.k : c - r <= tri.k;
+      d[r * cols + c] = inside ? 0 : -bv;
+    }
+  }
+  return g.ew("Sub", [kept, g.constant(d, a.dtype, [rows, cols])], a.dtype);
+}
+
+/**
+ * The triangle that `x op y` is, when x and y are iotas along the last two axes (one along
+ * each), or undefined.
+ */
+function comparedTriangle(op: string, x: Val, y: Val): Triangle | undefined {
+  const n = x.shape.length;
+  const ax = known(x).iotaAxis;
+  const ay = known(y).iotaAxis;
+  if (n < 2 || ax === undefined || ay === undefined || !shapeEq(x.shape, y.shape)) return undefined;
+  // with r the row index and c the column index, each comparison is c - r against a bound
+  let rowFirst: boolean;
+  if (ax === n - 2 && ay === n - 1) rowFirst = true;
+  else if (ax === n - 1 && ay === n - 2) rowFirst = false;
+  else return undefined;
+  switch (op) {
+    case "GreaterOrEqual": // r >= c: c - r <= 0;  c >= r: c - r >= 0
+      return rowFirst ? { upper: false, k: 0 } : { upper: true, k: 0 };
+    case "Greater": // r > c: c - r <= -1;  c > r: c - r >= 1
+      return rowFirst ? { upper: false, k: -1 } : { upper: true, k: 1 };
+    case "LessOrEqual": // r <= c: c - r >= 0;  c <= r: c - r <= 0
+      return rowFirst ? { upper: true, k: 0 } : { upper: false, k: 0 };
+    case "Less": // r < c: c - r >= 1;  c < r: c - r <= -1
+      return rowFirst ? { upper: true, k: 1 } : { upper: false, k: -1 };
+    default:
+      return undefined;
+  }
 }
 
 export const not = (g: Scope, x: Val): Val => g.ew("Not", [x], "bool");
 export const and = (g: Scope, x: Val, y: Val): Val => g.ew("And", [x, y], "bool");
 export const or = (g: Scope, x: Val, y: Val): Val => g.ew("Or", [x, y], "bool");
 export const nan = (g: Scope, x: Val): Val => g.ew("IsNaN", [x], "bool");
-export const cmp = (g: Scope, op: "Equal" | "Less" | "LessOrEqual" | "Greater" | "GreaterOrEqual", x: Val, y: Val): Val =>
-  typed(g, op, [x, y], "bool");
+export function cmp(g: Scope, op: "Equal" | "Less" | "LessOrEqual" | "Greater" | "GreaterOrEqual", x: Val, y: Val): Val {
+  const r = typed(g, op, [x, y], "bool");
+  const triangle = comparedTriangle(op, x, y);
+  return triangle ? withKnown(r, { triangle }) : r;
+}
 export const add = (g: Scope, x: Val, y: Val): Val => typed(g, "Add", [x, y]);
 export const sub = (g: Scope, x: Val, y: Val): Val => typed(g, "Sub", [x, y]);
 export const mul = (g: Scope, x: Val, y: Val): Val => typed(g, "Mul", [x, y]);
