@@ -3,6 +3,7 @@
 // A weak type is the type of a JS number used in an operation: it adapts to the other
 // operand's dtype instead of widening it (`float32 array * 2` stays float32), exactly as
 // Python scalars do in JAX. Integer-valued JS numbers are weak ints, others weak floats.
+import { retainLargeBuffers } from "./large_buffers.js";
 
 export type DType = "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "float16" | "bfloat16" | "float32" | "float64";
 
@@ -87,8 +88,12 @@ export function typedArrayFor(dtype: DType, n: number): TypedArray {
   }
 }
 
+/** Arrays from this many elements (128 KB of bytes, 32 KB of float32) are "large" for glibc (large_buffers.ts). */
+const LARGE_ELEMENTS = 32768;
+
 /** A zero-filled typed array with a buffer of its own (for buffers compared by identity, or handed out). */
 export function ownTypedArray(dtype: DType, n: number): TypedArray {
+  if (n >= LARGE_ELEMENTS) retainLargeBuffers();
   switch (dtype) {
     case "float32":
       return new Float32Array(n);

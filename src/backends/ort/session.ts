@@ -6,6 +6,7 @@
 // own onnxruntime's output buffers, again without a copy). A jaxpr that lowers whole is one
 // session; one with host equations (partition.ts) is a sequence of sessions and host calls.
 import { ArrayImpl } from "../../core/array.js";
+import { retainLargeBuffers } from "../../core/large_buffers.js";
 import type { TypedArray } from "../../core/dtype.js";
 import { type Atom, type ClosedJaxpr, Literal, type Var } from "../../core/jaxpr.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
@@ -53,6 +54,8 @@ function loadOrt(): OrtNode | null {
     }
     const { binding, initOrt } = req("onnxruntime-node/dist/binding.js");
     initOrt();
+    // the binding copies every output into a new ArrayBuffer: keep those from page-faulting
+    retainLargeBuffers();
     loaded = { Session: binding.InferenceSession, cores: getBuiltin("node:os").availableParallelism() };
   } catch (e) {
     loaded = null;
