@@ -6,9 +6,9 @@
 // own onnxruntime's output buffers, again without a copy). A jaxpr that lowers whole is one
 // session; one with host equations (partition.ts) is a sequence of sessions and host calls.
 import { ArrayImpl } from "../../core/array.js";
-import { retainLargeBuffers } from "../../core/large_buffers.js";
 import type { TypedArray } from "../../core/dtype.js";
 import { type Atom, type ClosedJaxpr, Literal, type Var } from "../../core/jaxpr.js";
+import { retainLargeBuffers } from "../../core/large_buffers.js";
 import { fmtShape, shapeEq } from "../../core/shape.js";
 import { OrtUnsupported } from "./graph.js";
 import { lowerToOnnx, type OnnxProgram } from "./lower.js";
