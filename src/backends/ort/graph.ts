@@ -4,7 +4,7 @@
 // broadcast_in_dim of a bias or of a scalar costs nothing until a non-elementwise operator
 // needs the full array).
 import type { DType } from "../../core/dtype.js";
-import { broadcastShapes, shapeEq } from "../../core/shape.js";
+import { broadcastShapes, shapeEq, sizeOf } from "../../core/shape.js";
 import {
   type AttributeValue,
   type GraphProto,
@@ -109,6 +109,10 @@ export const int = (value: number): AttributeValue => ({ kind: "int", value });
 export const str = (value: string): AttributeValue => ({ kind: "string", value });
 export const graphAttr = (value: GraphProto): AttributeValue => ({ kind: "graph", value });
 
+/** withoutHoles applies to outputs of at least this many elements, and operands this many times smaller. */
+const HOLE_MIN_OUTPUT = 4096;
+const HOLE_MIN_RATIO = 4;
+
 const stripOnes = (s: readonly number[]) => s.slice(s.findIndex((n) => n !== 1) === -1 ? s.length : s.findIndex((n) => n !== 1));
 
 /** State shared by a model's main graph and its subgraphs: names, initializers, constants. */
@@ -202,18 +206,37 @@ export class Scope {
   }
   /** An elementwise (broadcasting) node: inputs stay compact, and so does the result. */
   ew(opType: string, inputs: readonly Val[], dtype: ODType, attributes: Record<string, AttributeValue> = {}): Val {
+    const pshape = broadcastShapes("ort", ...inputs.map((v) => v.pshape));
     const [name] = this.emit(
       opType,
-      inputs.map((v) => v.name),
+      inputs.map((v) => this.withoutHoles(v, pshape).name),
       1,
       attributes,
     );
-    return {
-      name: name!,
-      dtype,
-      shape: broadcastShapes("ort", ...inputs.map((v) => v.shape)),
-      pshape: broadcastShapes("ort", ...inputs.map((v) => v.pshape)),
-    };
+    return { name: name!, dtype, shape: broadcastShapes("ort", ...inputs.map((v) => v.shape)), pshape };
+  }
+  /**
+   * An elementwise operand broadcast along an axis between two of its own, like a rotary
+   * table [1, 64, 1, 16] against [16, 64, 4, 16], runs in ONNX Runtime as one short inner
+   * loop per row (three times a plain Mul). Expanding it over those inner axes only
+   * ([1, 64, 4, 16], a sixteenth of the output) leaves an outer broadcast, which runs at
+   * full speed; small outputs are not worth the extra node.
+   */
+  private withoutHoles(v: Val, outP: readonly number[]): Val {
+    const p = [...Array(outP.length - v.pshape.length).fill(1), ...v.pshape];
+    const first = p.findIndex((n) => n !== 1);
+    if (first < 0 || sizeOf(outP) < HOLE_MIN_OUTPUT) return v;
+    const target = outP.map((n, d) => (d < first ? 1 : n));
+    const holes = p.some((n, d) => d > first && n === 1 && outP[d]! > 1);
+    if (!holes || sizeOf(target) * HOLE_MIN_RATIO > sizeOf(outP)) return v;
+    const key = `${v.name}|${target.join(",")}`;
+    let e = this.fullCache.get(key);
+    if (!e) {
+      const [name] = this.emit("Expand", [v.name, this.i64s(target).name], 1);
+      e = { name: name!, dtype: v.dtype, shape: target, pshape: target };
+      this.fullCache.set(key, e);
+    }
+    return e;
   }
   /** The value as a tensor of its full logical shape. */
   full(v: Val): Val {
