@@ -6,9 +6,9 @@
 // The table was measured on onnxruntime-node 1.30 (opset 18, CPU execution provider) by
 // loading one-node models per operator and dtype; operators not listed accept every dtype
 // the lowering gives them.
-import { shapeEq } from "../../core/shape.js";
+import { broadcastShapes, shapeEq, sizeOf } from "../../core/shape.js";
 import type { Known, ODType, Scope, Val } from "./graph.js";
-import { int, known, OrtUnsupported, str, withKnown } from "./graph.js";
+import { graphAttr, graphOutputs, int, known, OrtUnsupported, str, valueInfo, withKnown } from "./graph.js";
 
 const F: ODType[] = ["float32", "float64"];
 const NUM: ODType[] = ["float32", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"];
@@ -98,8 +98,31 @@ export function where(g: Scope, cond: Val, a: Val, b: Val): Val {
     const r = triangularWhere(g, tri, a, b) ?? triangularWhere(g, complement(tri), b, a);
     if (r) return r;
   }
+  if (sizeOf(cond.pshape) === 1) {
+    const shape = broadcastShapes("where", cond.shape, a.shape, b.shape);
+    if (sizeOf(shape) >= IF_MIN_SIZE) return scalarWhere(g, cond, { ...a, shape }, { ...b, shape });
+  }
   const kt = kernelType("Where", dt);
   return g.cast(g.ew("Where", [cond, g.cast(a, kt), g.cast(b, kt)], kt), dt);
+}
+
+/** Outputs of at least this many elements pick by If when the condition is one boolean. */
+const IF_MIN_SIZE = 4096;
+
+/**
+ * where() on a single boolean (optax's global-norm clipping picks the clipped or the plain
+ * update this way): an If that hands on one operand, a copy, instead of Where's
+ * per-element select (ten times the cost of a Mul).
+ */
+function scalarWhere(g: Scope, cond: Val, a: Val, b: Val): Val {
+  const pick = g.reshape({ ...cond, shape: cond.pshape }, []);
+  const branch = (v: Val) => {
+    const sg = g.child();
+    const [out] = graphOutputs(sg, [v]);
+    return graphAttr({ name: sg.fresh("g"), nodes: sg.nodes, initializers: [], inputs: [], outputs: [valueInfo(out!)] });
+  };
+  const [name] = g.emit("If", [pick.name], 1, { then_branch: branch(a), else_branch: branch(b) });
+  return { name: name!, dtype: a.dtype, shape: a.shape, pshape: a.shape };
 }
 
 type Triangle = NonNullable<Known["triangle"]>;
