@@ -39,7 +39,11 @@ test("where on one boolean: If, bit-exact for both branches", () => {
     check((p, x, y) => jnp.where(p, x, y), [p, a, b], `where(${c}, a, b)`);
     check((p, x) => jnp.where(p, x, -0), [p, a], `where(${c}, a, -0)`);
     check((p, y) => jnp.where(p, Number.NaN, y), [p, b], `where(${c}, NaN, b)`);
-    check((p, x, y) => jnp.where(p, x.reshape([1, N]), y.reshape([N, 1]).get(":1024")), [p, a, b], `where(${c}) broadcasting to [1024, ${N}]`);
+    check(
+      (p, x, y) => jnp.where(p, x.reshape([1, N]), y.reshape([N, 1]).get(":1024")),
+      [p, a, b],
+      `where(${c}) broadcasting to [1024, ${N}]`,
+    );
     check((p, x) => jnp.where(p.reshape([1, 1]), x.astype("int32").reshape([2, N / 2]), 7), [p, a.mul(1000)], `where(${c}) on int32`);
     check((p, x) => jnp.where(p, x.gt(0), false), [p, a], `where(${c}) on bool`);
   }
