@@ -11,7 +11,7 @@ import { isFloat, typedArrayFor } from "../core/dtype.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { fmtShape } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
-import { div, exp, mul, sub } from "./elementwise.js";
+import { add, div, exp, mul, neg, sub } from "./elementwise.js";
 import { reduceMax, reduceSum } from "./reduce.js";
 import { instantiate, moveBatchAxis } from "./rules.js";
 import { broadcastInDim } from "./shape_ops.js";
@@ -75,8 +75,10 @@ export const softmaxP: Primitive<Record<string, never>> = definePrimitive<Record
     const last = x!.ndim - 1;
     const dx = instantiate(t!);
     const kept = [...Array(last).keys()];
-    const total = broadcastInDim(reduceSum(mul(y, dx), [last]), x!.shape, kept);
-    return [[y], [mul(y, sub(dx, total))]];
+    // y·(dx + (−Σ y·dx)): negating the row sums, not the full product before summing,
+    // saves a full-size negation in the transposed (reverse-mode) program
+    const total = broadcastInDim(neg(reduceSum(mul(y, dx), [last])), x!.shape, kept);
+    return [[y], [mul(y, add(dx, total))]];
   },
   transpose: null,
   composite([x]) {
