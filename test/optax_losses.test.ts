@@ -48,6 +48,15 @@ test("optax losses: large logits stay finite (the stable forms)", () => {
   assertAllClose(optax.sigmoidBinaryCrossEntropy(jnp.array([200, -200]), jnp.array([1, 1])), [0, 200], TOL);
 });
 
+test("softmaxCrossEntropyWithIntegerLabels: labels index as optax's take_along_axis does", () => {
+  // real optax 0.2.8: [[1, 2, 3]] with label 5 gives nan, with label -1 (the last class) 0.4076059
+  const logits = jnp.array([[1, 2, 3]]);
+  const loss = (label: number) => Number(optax.softmaxCrossEntropyWithIntegerLabels(logits, jnp.array([label], { dtype: "int32" })).item());
+  assert.ok(Number.isNaN(loss(5)));
+  assert.ok(Math.abs(loss(-1) - 0.4076059) < 1e-6);
+  assert.equal(loss(-1), loss(2));
+});
+
 test("optax losses: bad inputs are rejected with what to do", () => {
   assert.throws(() => optax.squaredError(jnp.ones([3]), jnp.ones([1])), /same shape/);
   assert.throws(() => optax.l2Loss(jnp.array([1, 2], { dtype: "int32" })), /floating point/);

@@ -4,7 +4,6 @@ import type { ArrayLike, JaxArray } from "../core/array.js";
 import { fmtShape, normAxis } from "../core/shape.js";
 import * as jnp from "../numpy/index.js";
 import { isFinite as laxIsFinite, stopGradient } from "../primitives/elementwise.js";
-import { iota } from "../primitives/shape_ops.js";
 
 function floatInput(op: string, x: ArrayLike): JaxArray {
   const a = jnp.asarray(x);
@@ -109,9 +108,9 @@ export function softmaxCrossEntropyWithIntegerLabels(logits: ArrayLike, labels: 
       `optax.${op}: labels have shape ${fmtShape(y.shape)} but logits ${fmtShape(x.shape)} need labels of shape ${fmtShape(batchShape)} (one class index per row).`,
     );
   }
-  // pick logits[..., label, ...] with a one-hot selection (a gather whose gradient is a scatter)
-  const classes = iota("int32", x.shape as number[], axis);
-  const isLabel = jnp.equal(classes, jnp.expandDims(y.astype("int32"), axis));
-  const labelLogits = jnp.sum(jnp.where(isLabel, x, 0), axis);
+  // logits[..., label, ...] gathered as optax does: a negative label counts from the end,
+  // one out of range gives NaN (a gather of one element per row, whose gradient scatters
+  // one element per row, instead of a select over every class)
+  const labelLogits = jnp.squeeze(jnp.takeAlongAxis(x, jnp.expandDims(y, axis), axis), axis);
   return jnp.subtract(logsumexp(x, axis), labelLogits);
 }
