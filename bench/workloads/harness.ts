@@ -23,6 +23,8 @@ export interface Contestant {
    * compared with the baseline's to catch a contestant that is fast because it is wrong.
    */
   check(): Promise<number[]> | number[];
+  /** Releases what setup holds (a peer's child process) once the case is measured. */
+  teardown?(): void;
 }
 
 export interface Options {
@@ -134,6 +136,14 @@ interface Live {
 
 /** Sets up, checks and times every contestant of one case. */
 export async function measureCase(spec: CaseSpec, opts: Options, tag: string): Promise<CaseResult> {
+  try {
+    return await measureContestants(spec, opts, tag);
+  } finally {
+    for (const c of spec.contestants) c.teardown?.();
+  }
+}
+
+async function measureContestants(spec: CaseSpec, opts: Options, tag: string): Promise<CaseResult> {
   const live: Live[] = [];
   const results: Measurement[] = [];
   const checks = new Map<string, number[]>();

@@ -4,6 +4,7 @@
 import type { JaxArray } from "../../src/core/array.js";
 import { grad, numpy as jnp } from "../../src/index.js";
 import { type Contestant, measureCase, type Options, timeAsync, timeSync, type WorkloadResult } from "./harness.js";
+import { isolated } from "./isolated.js";
 import { jaxtsRows } from "./jaxts.js";
 import { f32Const, JAXJS_NOTE, loadJaxJs, loadTf, ORT_NOTE, ortPeer, pyRows, THREADS, versionOf, withPython } from "./peers.js";
 
@@ -67,7 +68,7 @@ function jaxtsProgram() {
 }
 
 /** @jax-js/jax: arrays are reference-counted (`.ref` keeps one alive) and work is lazy, so each step reads its result. */
-function jaxJs(jitted: boolean): Contestant {
+export function jaxJs(jitted: boolean): Contestant {
   const name = jitted ? "@jax-js/jax jit" : "@jax-js/jax eager";
   let jax: any;
   let X: any;
@@ -107,7 +108,7 @@ function jaxJs(jitted: boolean): Contestant {
   };
 }
 
-function tfjs(): Contestant {
+export function tfjs(): Contestant {
   let tf: any;
   let step: (b: any[]) => any[];
   let b: any[] = [];
@@ -142,7 +143,7 @@ function tfjs(): Contestant {
 }
 
 /** onnxruntime-node running the step as a hand-built graph: b0 + 0.2 * mean(r), b1 + 0.2 * mean(r * X), r = y - (b0 + b1 * X). */
-function ort(): Contestant {
+export function ort(): Contestant {
   let peer: Awaited<ReturnType<typeof ortPeer>>;
   let b: Float32Array[] = [new Float32Array(1), new Float32Array(1)];
   const run = async (bs: Float32Array[]) => {
@@ -211,10 +212,10 @@ export async function linreg(opts: Options): Promise<WorkloadResult> {
     const contestants: Contestant[] = [
       hand(),
       ...(await jaxtsRows(jaxtsProgram(), { eager: true })),
-      jaxJs(true),
-      jaxJs(false),
-      tfjs(),
-      ort(),
+      isolated(import.meta.url, jaxJs, true),
+      isolated(import.meta.url, jaxJs, false),
+      isolated(import.meta.url, tfjs),
+      isolated(import.meta.url, ort),
       ...(await pyRows(numpy, "linreg", params, inputs, [{ name: "numpy (hand-written gradient)", threads: 1 }])),
       ...(await pyRows(jax, "linreg", params, inputs, [
         { name: "JAX jit", threads: 1 },

@@ -14,12 +14,13 @@ import {
   timeSync,
   type WorkloadResult,
 } from "./harness.js";
+import { isolated } from "./isolated.js";
 import { jaxtsRows } from "./jaxts.js";
 import { JAXJS_NOTE, loadJaxJs, loadTf, ORT_NOTE, ortPeer, pyRows, THREADS, versionOf, withPython } from "./peers.js";
 
 const SIZES = [256, 512, 1024, 2048];
 
-function ort(n: number, a: Float32Array, b: Float32Array): Contestant {
+export function ort(n: number, a: Float32Array, b: Float32Array): Contestant {
   let peer: Awaited<ReturnType<typeof ortPeer>>;
   const feeds = { A: { data: a, shape: [n, n] }, B: { data: b, shape: [n, n] } };
   return {
@@ -41,7 +42,7 @@ function ort(n: number, a: Float32Array, b: Float32Array): Contestant {
   };
 }
 
-function jaxJs(n: number, a: Float32Array, b: Float32Array): Contestant {
+export function jaxJs(n: number, a: Float32Array, b: Float32Array): Contestant {
   let f: (a: any, b: any) => any;
   let A: any;
   let B: any;
@@ -66,7 +67,7 @@ function jaxJs(n: number, a: Float32Array, b: Float32Array): Contestant {
   };
 }
 
-function tfWasm(n: number, a: Float32Array, b: Float32Array): Contestant {
+export function tfWasm(n: number, a: Float32Array, b: Float32Array): Contestant {
   let tf: any;
   let A: any;
   let B: any;
@@ -107,9 +108,9 @@ export async function matmul(opts: Options): Promise<WorkloadResult> {
           checkSteps: 1,
           summary: (outs: JaxArray[]) => summarize(outs[0]!.dataSync()),
         })),
-        ort(n, a, b),
-        jaxJs(n, a, b),
-        tfWasm(n, a, b),
+        isolated(import.meta.url, ort, n, a, b),
+        isolated(import.meta.url, jaxJs, n, a, b),
+        isolated(import.meta.url, tfWasm, n, a, b),
         ...(await pyRows(jax, "matmul", { n }, inputs, [{ name: "JAX jit", threads: THREADS }])),
       ];
       const skip = new Map<string, string>();

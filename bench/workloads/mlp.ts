@@ -5,6 +5,7 @@ import type { JaxArray } from "../../src/core/array.js";
 import { numpy as jnp, nn, valueAndGrad } from "../../src/index.js";
 import * as optax from "../../src/optax/index.js";
 import { type Contestant, measureCase, type Options, randomF32, timeAsync, type WorkloadResult } from "./harness.js";
+import { isolated } from "./isolated.js";
 import { jaxtsRows } from "./jaxts.js";
 import { JAXJS_NOTE, loadJaxJs, loadTf, pyRows, THREADS, versionOf, withPython } from "./peers.js";
 
@@ -60,7 +61,7 @@ function jaxtsProgram(d: Data) {
 }
 
 /** @jax-js/jax: Adam by hand (its optax is a separate package); `.ref` keeps an array alive past a call that consumes it. */
-function jaxJs(d: Data): Contestant {
+export function jaxJs(d: Data): Contestant {
   let jax: any;
   let step: (...args: any[]) => any[];
   let X: any;
@@ -129,7 +130,7 @@ function jaxJs(d: Data): Contestant {
 }
 
 /** TensorFlow.js on its wasm backend, the idiomatic way: variables and tf.train.adam's minimize (eager; tfjs has no jit). */
-function tfjs(d: Data): Contestant {
+export function tfjs(d: Data): Contestant {
   let tf: any;
   let X: any;
   let Y: any;
@@ -182,8 +183,8 @@ export async function mlp(opts: Options): Promise<WorkloadResult> {
     const contestants: Contestant[] = [
       ...(await pyRows(numpy, "mlp", params, d, [{ name: "numpy (hand-written backprop + Adam)", threads: THREADS }])),
       ...(await jaxtsRows(jaxtsProgram(d), { note: "jaxts: valueAndGrad + jaxts/optax adam, the whole step under jit" })),
-      jaxJs(d),
-      tfjs(d),
+      isolated(import.meta.url, jaxJs, d),
+      isolated(import.meta.url, tfjs, d),
       ...(await pyRows(jax, "mlp", params, d, [{ name: "JAX jit (optax.adam)", threads: THREADS }])),
     ];
     return measureCase(

@@ -4,6 +4,7 @@
 import type { JaxArray } from "../../src/core/array.js";
 import { numpy as jnp } from "../../src/index.js";
 import { type Contestant, measureCase, type Options, summarize, timeAsync, timeSync, type WorkloadResult } from "./harness.js";
+import { isolated } from "./isolated.js";
 import { jaxtsRows } from "./jaxts.js";
 import { f32Const, JAXJS_NOTE, loadJaxJs, ORT_NOTE, ortPeer, pyRows, THREADS, withPython } from "./peers.js";
 
@@ -18,7 +19,7 @@ function naive(x: Float32Array): Contestant {
   return { name: "naive JS loop (Math.tanh)", threads: 1, time: (reps) => timeSync(f, reps), check: () => summarize(f()) };
 }
 
-function ort(x: Float32Array): Contestant {
+export function ort(x: Float32Array): Contestant {
   let peer: Awaited<ReturnType<typeof ortPeer>>;
   const feeds = { x: { data: x, shape: [N] } };
   const node = (opType: string, inputs: string[], output: string) => ({ opType, inputs, outputs: [output], name: output, attributes: {} });
@@ -40,7 +41,7 @@ function ort(x: Float32Array): Contestant {
   };
 }
 
-function jaxJs(x: Float32Array): Contestant {
+export function jaxJs(x: Float32Array): Contestant {
   let f: (x: any) => any;
   let X: any;
   return {
@@ -79,8 +80,8 @@ export async function tanh(opts: Options): Promise<WorkloadResult> {
       })),
       ...(await pyRows(numpy, "tanh", {}, inputs, [{ name: "numpy expression", threads: 1 }])),
       ...(await pyRows(jax, "tanh", {}, inputs, [{ name: "JAX jit", threads: THREADS }])),
-      jaxJs(xs),
-      ort(xs),
+      isolated(import.meta.url, jaxJs, xs),
+      isolated(import.meta.url, ort, xs),
     ];
     return measureCase(
       {
