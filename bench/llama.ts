@@ -4,7 +4,7 @@
 // Decoding is timed both ways on both sides: a jitted step per token called from the host
 // language, and the whole loop in one jitted call (jaxts also in 16-token calls).
 //
-// Run: npx tsc -p . && node dist/bench/llama.js [--steps 10] [--rounds 5]
+// Run: npx tsc -p . && node dist/bench/llama.js [--steps 20] [--rounds 9]
 //
 // Medians over rounds after warm-up calls (the first compiles). The machine's load average is
 // printed alongside: on a shared 2-core machine other processes slow both sides alike only
@@ -20,7 +20,7 @@ import { DEFAULT_TRAIN, makeOptimizer, makeTrainStep } from "../examples/llama/t
 import type { Array as JArray } from "../src/index.js";
 import { jit, numpy as jnp, random } from "../src/index.js";
 
-const { values } = parseArgs({ options: { steps: { type: "string", default: "10" }, rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { steps: { type: "string", default: "20" }, rounds: { type: "string", default: "9" } } });
 const STEPS = Number(values.steps);
 const ROUNDS = Number(values.rounds);
 const DECODE = 256;
