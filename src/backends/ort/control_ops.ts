@@ -3,28 +3,9 @@
 // (checkpoint, custom_jvp_call, custom_vjp_call), whose body is simply inlined: on a
 // forward pass they compute exactly their body.
 import type { ClosedJaxpr } from "../../core/jaxpr.js";
-import { graphAttr, graphOutputs, int, type ODType, type Scope, type Val, valueInfo } from "./graph.js";
+import { type Formal, int, type Scope, subgraph, type Val } from "./graph.js";
 import type { LowerRule } from "./rule.js";
 import * as T from "./typed_ops.js";
-
-interface Formal {
-  dtype: ODType;
-  shape: readonly number[];
-}
-
-/** A subgraph (an If branch or a Loop body) with formal inputs, built by `body`. */
-function subgraph(g: Scope, formals: readonly Formal[], body: (sg: Scope, ins: Val[]) => Val[]) {
-  const sg = g.child();
-  const ins: Val[] = formals.map((f) => ({ name: sg.fresh("a"), dtype: f.dtype, shape: f.shape, pshape: f.shape }));
-  const outs = graphOutputs(sg, body(sg, ins));
-  return graphAttr({
-    name: sg.fresh("g"),
-    nodes: sg.nodes,
-    initializers: [],
-    inputs: ins.map(valueInfo),
-    outputs: outs.map(valueInfo),
-  });
-}
 
 const fullVals = (names: readonly string[], outs: readonly Formal[]): Val[] =>
   names.map((name, i) => ({ name, dtype: outs[i]!.dtype, shape: outs[i]!.shape, pshape: outs[i]!.shape }));

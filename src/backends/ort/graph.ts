@@ -306,3 +306,38 @@ export function graphOutputs(g: Scope, outs: readonly Val[]): Val[] {
     return f;
   });
 }
+
+/** The type of a subgraph's formal input. */
+export interface Formal {
+  dtype: ODType;
+  shape: readonly number[];
+}
+
+/**
+ * A subgraph of `g` (an If branch or a Loop body) with formal inputs, built by `body`, which
+ * may also read g's values by name.
+ */
+export function subgraph(g: Scope, formals: readonly Formal[], body: (sg: Scope, ins: Val[]) => Val[]): AttributeValue {
+  const sg = g.child();
+  const ins: Val[] = formals.map((f) => ({ name: sg.fresh("a"), dtype: f.dtype, shape: f.shape, pshape: f.shape }));
+  const outs = graphOutputs(sg, body(sg, ins));
+  return graphAttr({
+    name: sg.fresh("g"),
+    nodes: sg.nodes,
+    initializers: [],
+    inputs: ins.map(valueInfo),
+    outputs: outs.map(valueInfo),
+  });
+}
+
+/** An If on a one-element bool `cond` between two branches of one output each (alike in type). */
+export function ifThenElse(g: Scope, cond: Val, then: (sg: Scope) => Val, otherwise: (sg: Scope) => Val): Val {
+  let out: Val | undefined;
+  const thenBranch = subgraph(g, [], (sg) => {
+    out = sg.full(then(sg));
+    return [out];
+  });
+  const elseBranch = subgraph(g, [], (sg) => [otherwise(sg)]);
+  const [name] = g.emit("If", [g.full(cond).name], 1, { then_branch: thenBranch, else_branch: elseBranch });
+  return { name: name!, dtype: out!.dtype, shape: out!.shape, pshape: out!.shape };
+}

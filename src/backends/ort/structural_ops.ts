@@ -5,20 +5,7 @@
 import type { DType } from "../../core/dtype.js";
 import { isFloat } from "../../core/dtype.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
-import {
-  graphAttr,
-  graphOutputs,
-  int,
-  type Known,
-  known,
-  type ODType,
-  OrtUnsupported,
-  Scope,
-  str,
-  type Val,
-  valueInfo,
-  withKnown,
-} from "./graph.js";
+import { ifThenElse, int, type Known, known, type ODType, OrtUnsupported, Scope, str, type Val, withKnown } from "./graph.js";
 import type { LowerRule } from "./rule.js";
 import * as T from "./typed_ops.js";
 
@@ -451,19 +438,13 @@ function oneHotAdd(g: Scope, flat: Val, updates: Val, R: number, scattered: (sg:
   const dt = updates.dtype;
   const total = T.reduce(g, "ReduceSum", updates, [0, 1]);
   const finite = T.cmp(g, "Equal", g.ew("Sub", [total, total], dt), g.scalar(0, dt));
-  const branch = (body: (sg: Scope) => Val) => {
-    const sg = g.child();
-    const [out] = graphOutputs(sg, [body(sg)]);
-    return graphAttr({ name: sg.fresh("g"), nodes: sg.nodes, initializers: [], inputs: [], outputs: [valueInfo(out!)] });
-  };
   const viaGemm = (sg: Scope) => {
     // rows out of bounds (drop mode sends them to row R) match no column: dropped
     const hit = T.cmp(sg, "Equal", sg.reshape(flat, [B, 1]), sg.constant(range(R), "int64", [1, R]));
     const oneHot = sg.cast(sg.full({ ...hit, shape: [B, R] }), dt);
     return sg.op("Gemm", [oneHot, updates], dt, [R, S], { transA: int(1) });
   };
-  const [name] = g.emit("If", [g.full(finite).name], 1, { then_branch: branch(viaGemm), else_branch: branch(scattered) });
-  return { name: name!, dtype: dt, shape: [R, S], pshape: [R, S] };
+  return ifThenElse(g, finite, viaGemm, scattered);
 }
 
 // ---- dynamic slices ----

@@ -8,7 +8,7 @@
 // the lowering gives them.
 import { broadcastShapes, shapeEq, sizeOf } from "../../core/shape.js";
 import type { Known, ODType, Scope, Val } from "./graph.js";
-import { graphAttr, graphOutputs, int, known, OrtUnsupported, str, valueInfo, withKnown } from "./graph.js";
+import { ifThenElse, int, known, OrtUnsupported, str, withKnown } from "./graph.js";
 
 const F: ODType[] = ["float32", "float64"];
 const NUM: ODType[] = ["float32", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64"];
@@ -116,13 +116,12 @@ const IF_MIN_SIZE = 4096;
  */
 function scalarWhere(g: Scope, cond: Val, a: Val, b: Val): Val {
   const pick = g.reshape({ ...cond, shape: cond.pshape }, []);
-  const branch = (v: Val) => {
-    const sg = g.child();
-    const [out] = graphOutputs(sg, [v]);
-    return graphAttr({ name: sg.fresh("g"), nodes: sg.nodes, initializers: [], inputs: [], outputs: [valueInfo(out!)] });
-  };
-  const [name] = g.emit("If", [pick.name], 1, { then_branch: branch(a), else_branch: branch(b) });
-  return { name: name!, dtype: a.dtype, shape: a.shape, pshape: a.shape };
+  return ifThenElse(
+    g,
+    pick,
+    () => a,
+    () => b,
+  );
 }
 
 type Triangle = NonNullable<Known["triangle"]>;
