@@ -98,9 +98,20 @@ export function where(g: Scope, cond: Val, a: Val, b: Val): Val {
     const r = triangularWhere(g, tri, a, b) ?? triangularWhere(g, complement(tri), b, a);
     if (r) return r;
   }
+  // where() on one boolean (optax's global-norm clipping picks the clipped or the plain
+  // update this way): an If that hands on one operand, a copy, instead of Where's
+  // per-element select (ten times the cost of a Mul)
   if (sizeOf(cond.pshape) === 1) {
     const shape = broadcastShapes("where", cond.shape, a.shape, b.shape);
-    if (sizeOf(shape) >= IF_MIN_SIZE) return scalarWhere(g, cond, { ...a, shape }, { ...b, shape });
+    if (sizeOf(shape) >= IF_MIN_SIZE) {
+      const pick = g.reshape({ ...cond, shape: cond.pshape }, []);
+      return ifThenElse(
+        g,
+        pick,
+        () => ({ ...a, shape }),
+        () => ({ ...b, shape }),
+      );
+    }
   }
   const kt = kernelType("Where", dt);
   return g.cast(g.ew("Where", [cond, g.cast(a, kt), g.cast(b, kt)], kt), dt);
@@ -108,21 +119,6 @@ export function where(g: Scope, cond: Val, a: Val, b: Val): Val {
 
 /** Outputs of at least this many elements pick by If when the condition is one boolean. */
 const IF_MIN_SIZE = 4096;
-
-/**
- * where() on a single boolean (optax's global-norm clipping picks the clipped or the plain
- * update this way): an If that hands on one operand, a copy, instead of Where's
- * per-element select (ten times the cost of a Mul).
- */
-function scalarWhere(g: Scope, cond: Val, a: Val, b: Val): Val {
-  const pick = g.reshape({ ...cond, shape: cond.pshape }, []);
-  return ifThenElse(
-    g,
-    pick,
-    () => a,
-    () => b,
-  );
-}
 
 type Triangle = NonNullable<Known["triangle"]>;
 const complement = (t: Triangle): Triangle => (t.upper ? { upper: false, k: t.k - 1 } : { upper: true, k: t.k + 1 });
