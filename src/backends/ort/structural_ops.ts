@@ -394,15 +394,13 @@ export function scatter(kind: "none" | "add" | "mul" | "min" | "max"): LowerRule
     const B = sizeOf(batch);
     const strides = g.i64s(stridesOf(op!.shape.slice(0, K)));
     let flat = T.reduce(g, "ReduceSum", T.mul(g, mode === "clip" ? clamped : rows, strides), [batch.length]);
-    let data = g.reshape(g.full(op!), [R, S]);
     const drop = mode !== "clip";
-    if (drop) {
-      // out-of-bounds rows land on an extra row that is cut off afterwards
-      flat = T.where(g, inBounds(), flat, g.scalar(R, "int64"));
-      data = g.concat([data, g.full(g.filled(0, dt, [1, S]))], 0);
-    }
+    // out-of-bounds rows land on an extra row that is cut off afterwards
+    if (drop) flat = T.where(g, inBounds(), flat, g.scalar(R, "int64"));
     const updates = g.reshape(g.full(upd!), [B, S]);
     const scattered = (sg: Scope) => {
+      const operand = sg.reshape(sg.full(op!), [R, S]);
+      const data = drop ? sg.concat([operand, sg.full(sg.filled(0, dt, [1, S]))], 0) : operand;
       const at = sg.full({ ...sg.reshape(flat, [B, 1]), shape: [B, S] });
       const kt = kind === "min" || kind === "max" ? T.kernelType("Max", dt) : dt;
       const rowsOut = drop ? R + 1 : R;
