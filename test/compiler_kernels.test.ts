@@ -197,7 +197,7 @@ test("scan and while on the cpu engine: loop bodies compiled, carries updated in
   );
 });
 
-test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, any layout; used only for matrices that cannot change", () => {
+test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, any layout, fixed or changing matrices", () => {
   const mv = matvec();
   assert.ok(mv, "WebAssembly SIMD is available in Node.js");
   const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + i * 0.731) * 3);
@@ -219,18 +219,33 @@ test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, an
       for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Wt[b * K * N + j * K + k] = W[b * K * N + k * N + j]!;
     for (let rep = 0; rep < 2; rep++) {
       const got = new Float32Array(nb * M * N);
-      mv(x, 0, 2 * M * K, 2 * K, 2, W, 0, K * N, N, 1, got, nb, M, K, N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, W, 0, K * N, N, 1, got, nb, M, K, N, false);
       assert.deepEqual(got, want, `[${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
       const gotT = new Float32Array(nb * M * N);
-      mv(x, 0, 2 * M * K, 2 * K, 2, Wt, 0, K * N, 1, K, gotT, nb, M, K, N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, Wt, 0, K * N, 1, K, gotT, nb, M, K, N, false);
       assert.deepEqual(gotT, want, `transposed [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+    }
+    // a volatile matrix: copied every call with its own strides (rows padded by 3, batches
+    // interleaved as a cache's heads are), so a change between calls is seen
+    const Wv = new Float32Array(K * nb * (N + 3) + 5);
+    const at = (b: number, k: number, j: number) => 5 + k * nb * (N + 3) + b * (N + 3) + j;
+    for (let rep = 0; rep < 2; rep++) {
+      const scale = rep + 1;
+      for (let b = 0; b < nb; b++)
+        for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Wv[at(b, k, j)] = scale * W[b * K * N + k * N + j]!;
+      const wantV = new Float32Array(nb * M * N);
+      matmulKernel(x, Wv, wantV)(x, 0, 2 * M * K, 2 * K, 2, Wv, 5, N + 3, nb * (N + 3), 1, wantV, nb, M, K, N);
+      const gotV = new Float32Array(nb * M * N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, Wv, 5, N + 3, nb * (N + 3), 1, gotV, nb, M, K, N, true);
+      assert.deepEqual(gotV, wantV, `volatile [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
     }
   }
   const f = (x: JArray, w: JArray) => [jnp.dot(x, w), jnp.dot(x, w.mul(2))];
   const x = f32(64, 1, [1, 64]);
   const w = f32(64 * 24, 2, [64, 24]);
   const src = compiledSource(optimizeJaxpr(jit(f).lower(x, w)));
-  assert.equal(src.match(/matvec_\d+\(/g)?.length, 1, "the argument matrix, not the computed one");
+  assert.equal(src.match(/matvec_\d+\([^;]*, false\);/g)?.length, 1, "the argument matrix is cached");
+  assert.equal(src.match(/matvec_\d+\([^;]*, true\);/g)?.length, 1, "the computed one is copied per call");
   const got = jit(f, { backend: "cpu" })(x, w);
   f(x, w).forEach((v, k) => same(got[k]!, v, `product ${k}`));
 });

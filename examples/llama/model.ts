@@ -238,18 +238,44 @@ export function loss(cfg: LlamaConfig, params: LlamaParams, inputs: JArray, targ
   return jnp.mean(optax.softmaxCrossEntropyWithIntegerLabels(forward(cfg, params, inputs), targets));
 }
 
-/** Keys and values of every position decoded so far, per layer: [B, seqLen, nKvHeads, headDim]. */
+/**
+ * Keys and values of every position decoded so far, per layer. Values are [B, seqLen,
+ * nKvHeads, headDim]; keys are stored transposed, [B, nKvHeads, headDim, seqLen], so that
+ * for each head both products of a decode step (query · keys, probabilities · values) read
+ * a matrix whose rows are contiguous: the layout the compiled matrix-vector kernel takes.
+ */
 export interface KVCache {
   k: JArray[];
   v: JArray[];
 }
 
 export function initCache(cfg: LlamaConfig, batch: number): KVCache {
-  const shape = [batch, cfg.seqLen, cfg.nKvHeads, headDim(cfg)];
+  const hd = headDim(cfg);
   return {
-    k: Array.from({ length: cfg.nLayers }, () => jnp.zeros(shape)),
-    v: Array.from({ length: cfg.nLayers }, () => jnp.zeros(shape)),
+    k: Array.from({ length: cfg.nLayers }, () => jnp.zeros([batch, cfg.nKvHeads, hd, cfg.seqLen])),
+    v: Array.from({ length: cfg.nLayers }, () => jnp.zeros([batch, cfg.seqLen, cfg.nKvHeads, hd])),
   };
+}
+
+/**
+ * One new position's attention over the cache (keys transposed, see KVCache), to the
+ * first `lengths[b]` positions: nn.dotProductAttention's sums in the same order (the
+ * scale, the masking value and the float32 softmax alike), so it equals the full forward
+ * pass's last row. q is [B, 1, nHeads, headDim]; head n reads KV head n / (nHeads / nKvHeads).
+ */
+function cachedAttention(cfg: LlamaConfig, q: JArray, keysT: JArray, values: JArray, lengths: JArray): JArray {
+  const [B, , nHeads, hd] = q.shape as [number, number, number, number];
+  const S = keysT.shape[3]!;
+  const kv = cfg.nKvHeads;
+  const scale = 1 / Math.sqrt(hd);
+  const exactScale = Number.isInteger(Math.log2(scale));
+  const qg = (exactScale ? q.mul(jnp.array(scale, { dtype: q.dtype })) : q).reshape([B, kv, nHeads / kv, hd]);
+  let logits = lax.dotGeneral(qg, keysT, { lhsBatch: [0, 1], rhsBatch: [0, 1], lhsContracting: [3], rhsContracting: [2] });
+  if (!exactScale) logits = logits.mul(jnp.array(scale, { dtype: logits.dtype }));
+  const valid = lax.iota("int32", [B, 1, 1, S], 3).lt(lengths.reshape([B, 1, 1, 1]));
+  const probs = nn.softmax(jnp.where(valid, logits, -0.7 * 3.4028234663852886e38), -1);
+  const out = lax.dotGeneral(probs, values, { lhsBatch: [0, 1], rhsBatch: [0, 2], lhsContracting: [3], rhsContracting: [1] });
+  return out.reshape([B, 1, nHeads, hd]);
 }
 
 /**
@@ -275,11 +301,11 @@ export function decodeStep(
   const next: KVCache = { k: [], v: [] };
   params.layers.forEach((layer, l) => {
     const attend = (q: JArray, k: JArray, v: JArray) => {
-      const kc = lax.dynamicUpdateSlice(cache.k[l]!, k, [0, pos, 0, 0]);
+      const kc = lax.dynamicUpdateSlice(cache.k[l]!, jnp.transpose(k, [0, 2, 3, 1]), [0, 0, 0, pos]);
       const vc = lax.dynamicUpdateSlice(cache.v[l]!, v, [0, pos, 0, 0]);
       next.k.push(kc);
       next.v.push(vc);
-      return nn.dotProductAttention(q, kc, vc, { keyValueSeqLengths: lengths });
+      return cachedAttention(cfg, q, kc, vc, lengths);
     };
     x = block(cfg, layer, x, cos, sin, attend);
   });

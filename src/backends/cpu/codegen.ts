@@ -33,7 +33,7 @@ import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_exp
 import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
-import { matvec } from "./matvec_wasm.js";
+import { matvec, VOLATILE_FLOATS } from "./matvec_wasm.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -610,11 +610,17 @@ return function compiled(args) {
     const N = sizeOf(rFree.map((d) => rhs.aval.shape[d]!));
     const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
     const mv = matvec();
-    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && this.val(rhs).immutable) {
-      // a few rows times a fixed matrix (a decode step's projections): the WebAssembly kernel
+    // a few rows times a matrix (a decode step's projections, and its attention over the
+    // key-value cache): the WebAssembly kernel. A matrix the program may write to is copied
+    // per call, so it needs contiguous columns and a span not much beyond its own size.
+    const fixed = this.val(rhs).immutable === true;
+    const [wSb, wSk, wSn] = b.strides as [number, number, number];
+    const span = (nb - 1) * wSb + (K - 1) * wSk + N;
+    const volatileOk = wSn === 1 && span <= VOLATILE_FLOATS && span <= 4 * nb * K * N;
+    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixed || volatileOk)) {
       const target = this.bufferFor(out);
       this.emit(
-        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N});`,
+        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixed});`,
       );
       return;
     }

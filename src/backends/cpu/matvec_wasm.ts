@@ -5,9 +5,10 @@
 // projections (rows of 1) stop being bound by scalar JavaScript.
 //
 // W must sit in the module's memory: a weight matrix (a jitted function's argument or
-// constant: arrays are immutable) is copied there once and found again by identity; the
-// vector is copied per call. Where WebAssembly SIMD is missing, `matvec()` is null and
-// the JavaScript kernel runs.
+// constant: arrays are immutable) is copied there once and found again by identity; a
+// matrix the program writes to (a decode loop's key-value cache, updated in place) is
+// copied per call, as one block spanning its strided rows. The vector is copied per call.
+// Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
 
 /**
@@ -30,7 +31,12 @@ export type Matvec = (
   M: number,
   K: number,
   N: number,
+  /** W may change between calls (so it is copied every call, not cached); its columns must then be contiguous (wSn = 1). */
+  volatile: boolean,
 ) => void;
+
+/** The most floats a volatile W's span (from its first to its last element) may cover. */
+export const VOLATILE_FLOATS = 1 << 20;
 
 // ---- the module, assembled by hand ----
 
@@ -170,13 +176,16 @@ const MODULE = new Uint8Array([
   ...section(10, vec([[...leb(body.length), ...body]])),
 ]);
 
-// ---- memory: the scratch region, then cached weight matrices ----
+// ---- memory: the scratch region, the volatile matrix, then cached weight matrices ----
 
 const PAGE = 65536;
 /** Bytes of cached matrices before the cache starts over. */
 const CACHE_LIMIT = 64 << 20;
 /** The vector (K floats) and the result (N floats) of one call. */
 const SCRATCH = 1 << 20;
+/** Where a volatile matrix is copied (after the scratch region), and where cached ones start. */
+const VOLATILE_AT = 2 * SCRATCH;
+const CACHE_START = VOLATILE_AT + 4 * VOLATILE_FLOATS;
 
 let instance: Matvec | null | undefined;
 
@@ -205,7 +214,7 @@ function build(): Matvec | null {
   let mv: Kernel;
   try {
     if (!wasm || !wasm.validate(MODULE)) return null;
-    memory = new wasm.Memory({ initial: (2 * SCRATCH) / PAGE });
+    memory = new wasm.Memory({ initial: CACHE_START / PAGE });
     const inst = new wasm.Instance(new wasm.Module(MODULE), { e: { m: memory } });
     mv = inst.exports.mv as Kernel;
   } catch {
@@ -214,17 +223,17 @@ function build(): Matvec | null {
   let heap = new Float32Array(memory.buffer);
   // per matrix, per layout: where its contiguous [nb, K, N] copy starts (byte address)
   let cache = new WeakMap<TypedArray, Map<string, number>>();
-  let top = 2 * SCRATCH;
+  let top = CACHE_START;
   const place = (W: Float32Array, wOff: number, wSb: number, wSk: number, wSn: number, nb: number, K: number, N: number): number => {
     const layout = `${wOff},${wSb},${wSk},${wSn},${nb},${K},${N}`;
     let layouts = cache.get(W);
     const hit = layouts?.get(layout);
     if (hit !== undefined) return hit;
     const bytes = 4 * nb * K * N;
-    if (top + bytes > 2 * SCRATCH + CACHE_LIMIT) {
+    if (top + bytes > CACHE_START + CACHE_LIMIT) {
       cache = new WeakMap();
       layouts = undefined;
-      top = 2 * SCRATCH;
+      top = CACHE_START;
     }
     const need = top + bytes;
     if (need > memory.buffer.byteLength) {
@@ -249,23 +258,33 @@ function build(): Matvec | null {
     top = need + ((16 - (need % 16)) % 16);
     return at;
   };
-  return (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N) => {
-    const base = place(W, wOff, wSb, wSk, wSn, nb, K, N);
+  return (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N, volatile) => {
+    // a cached matrix is stored compactly ([nb, K, N]); a volatile one keeps W's strides
+    let base: number;
+    let rowStride = N;
+    let batchStride = K * N;
+    if (volatile) {
+      const span = (nb - 1) * wSb + (K - 1) * wSk + N;
+      heap.set(W.subarray(wOff, wOff + span), VOLATILE_AT / 4);
+      base = VOLATILE_AT;
+      rowStride = wSk;
+      batchStride = wSb;
+    } else base = place(W, wOff, wSb, wSk, wSn, nb, K, N);
     const n8 = N >> 3;
     const yAt = SCRATCH / 4;
     for (let b = 0; b < nb; b++) {
-      const w = base + 4 * b * K * N;
+      const w = base + 4 * b * batchStride;
       for (let m = 0; m < M; m++) {
         let p = aOff + b * aSb + m * aSm;
         for (let k = 0; k < K; k++, p += aSk) heap[k] = A[p]!;
         const o = (b * M + m) * N;
         if (n8 > 0) {
-          mv(0, w, SCRATCH, K, n8, 4 * N);
+          mv(0, w, SCRATCH, K, n8, 4 * rowStride);
           C.set(heap.subarray(yAt, yAt + 8 * n8), o);
         }
         for (let j = 8 * n8; j < N; j++) {
           let c = 0;
-          for (let k = 0, q = w / 4 + j; k < K; k++, q += N) c += heap[k]! * heap[q]!;
+          for (let k = 0, q = w / 4 + j; k < K; k++, q += rowStride) c += heap[k]! * heap[q]!;
           C[o + j] = c;
         }
       }
