@@ -3,7 +3,7 @@
 // The fusion plan (compiler/fusion.ts) turns chains of elementwise equations, with the
 // views feeding them and the reductions of their results, into single loop nests over
 // typed arrays; values of one element become JS locals; dot_general runs a register-blocked
-// kernel (a few rows times a fixed float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
+// kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
 // dynamic_slice, dynamic_update_slice and last-axis argmax/argmin are generated inline;
 // scan and while run their bodies compiled the same way (loops.ts), owning their carries,
 // so a dynamic_update_slice of a carry (a KV cache) writes in place; every other
