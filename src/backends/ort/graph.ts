@@ -229,26 +229,22 @@ export class Scope {
     const target = outP.map((n, d) => (d < first ? 1 : n));
     const holes = p.some((n, d) => d > first && n === 1 && outP[d]! > 1);
     if (!holes || sizeOf(target) * HOLE_MIN_RATIO > sizeOf(outP)) return v;
-    const key = `${v.name}|${target.join(",")}`;
-    let e = this.fullCache.get(key);
-    if (!e) {
-      const [name] = this.emit("Expand", [v.name, this.i64s(target).name], 1);
-      e = { name: name!, dtype: v.dtype, shape: target, pshape: target };
-      this.fullCache.set(key, e);
-    }
-    return e;
+    return this.expanded(v, target);
   }
   /** The value as a tensor of its full logical shape. */
   full(v: Val): Val {
-    if (shapeEq(v.pshape, v.shape)) return v;
-    const key = `${v.name}|${v.shape.join(",")}`;
-    let f = this.fullCache.get(key);
-    if (!f) {
-      const [name] = this.emit("Expand", [v.name, this.i64s(v.shape).name], 1);
-      f = { name: name!, dtype: v.dtype, shape: v.shape, pshape: v.shape };
-      this.fullCache.set(key, f);
+    return shapeEq(v.pshape, v.shape) ? v : this.expanded(v, v.shape);
+  }
+  /** v's tensor broadcast (Expand) to `shape`, once per value and shape in this scope. */
+  private expanded(v: Val, shape: readonly number[]): Val {
+    const key = `${v.name}|${shape.join(",")}`;
+    let e = this.fullCache.get(key);
+    if (!e) {
+      const [name] = this.emit("Expand", [v.name, this.i64s(shape).name], 1);
+      e = { name: name!, dtype: v.dtype, shape, pshape: shape };
+      this.fullCache.set(key, e);
     }
-    return f;
+    return e;
   }
   /** Views a value as `shape` under broadcasting, when its physical tensor allows it without a node. */
   static broadcastsAs(pshape: readonly number[], target: readonly number[]): boolean {
