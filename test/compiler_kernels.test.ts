@@ -1,18 +1,20 @@
-// The numeric kernels behind compiled code: the float32 tanh, the strided matmul, the
+// The numeric kernels behind compiled code: the float32 exp and tanh, the strided matmul, the
 // generated dynamic slices and updates (in place only on storage the program owns),
 // arg-reductions, and compiled scan / while loops that own (and update in place) their carries.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compiledSource } from "../src/backends/cpu/codegen.js";
-import { tanhF32 } from "../src/backends/cpu/fastmath.js";
+import { expF32, tanhF32 } from "../src/backends/cpu/fastmath.js";
 import { batchedMatmul } from "../src/backends/cpu/kernels.js";
 import { matmulKernel } from "../src/backends/cpu/matmul.js";
-import { matvec } from "../src/backends/cpu/matvec_wasm.js";
+import { matvec, matvecSite, residentRegion } from "../src/backends/cpu/matvec_wasm.js";
 import { optimizeJaxpr } from "../src/compiler/passes.js";
+import { ArrayImpl } from "../src/core/array.js";
 import type { Array as JArray } from "../src/index.js";
 import { jit, numpy as jnp, lax } from "../src/index.js";
 
-test("tanhF32: within one float32 ulp of Math.tanh, and almost always the same float32", () => {
+/** Checks fast(x), rounded to float32, against reference(x) over a spread of float32 inputs. */
+function withinOneUlp(label: string, fast: (x: number) => number, reference: (x: number) => number): void {
   const bits = new Uint32Array(1);
   const f = new Float32Array(bits.buffer);
   let differ = 0;
@@ -21,16 +23,34 @@ test("tanhF32: within one float32 ulp of Math.tanh, and almost always the same f
   for (let b = 0; b < 0x100000000; b += 257 * 65) {
     bits[0] = b;
     const x = f[0]!;
-    const got = Math.fround(tanhF32(x));
-    const want = Math.fround(Math.tanh(x));
+    const got = Math.fround(fast(x));
+    const want = Math.fround(reference(x));
     n++;
     if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) continue;
     differ++;
     const ulp = Math.abs(Math.fround(want * (1 + 2 ** -23)) - want) || 2 ** -149;
-    assert.ok(Math.abs(got - want) <= ulp, `tanhF32(${x}) = ${got}, Math.tanh gives ${want}`);
+    assert.ok(Math.abs(got - want) <= ulp, `${label}(${x}) = ${got}, Math gives ${want}`);
   }
   assert.ok(n > 250000);
-  assert.ok(differ <= n * 1e-4, `${differ} of ${n} differ`);
+  assert.ok(differ <= n * 1e-4, `${label}: ${differ} of ${n} differ`);
+}
+
+test("expF32: within one float32 ulp of Math.exp (and of the logistic built on it), almost always the same float32", () => {
+  withinOneUlp("expF32", expF32, Math.exp);
+  withinOneUlp(
+    "logistic",
+    (x) => 1 / (1 + expF32(-x)),
+    (x) => 1 / (1 + Math.exp(-x)),
+  );
+  // near the ends of float32's range: subnormal results, the last finite value, overflow
+  for (const x of [-103.2, -103.9, -104, -109.9, -110, -200, 88.7, 88.72, 88.73, 109.9, 110, 1e30])
+    assert.equal(Math.fround(expF32(x)), Math.fround(Math.exp(x)), `expF32(${x})`);
+  assert.deepEqual([expF32(Number.NEGATIVE_INFINITY), expF32(Number.POSITIVE_INFINITY), expF32(0)], [0, Number.POSITIVE_INFINITY, 1]);
+  assert.ok(Number.isNaN(expF32(Number.NaN)));
+});
+
+test("tanhF32: within one float32 ulp of Math.tanh, and almost always the same float32", () => {
+  withinOneUlp("tanhF32", tanhF32, Math.tanh);
   assert.ok(Object.is(tanhF32(-0), -0) && Object.is(tanhF32(0), 0));
   assert.deepEqual([tanhF32(Number.POSITIVE_INFINITY), tanhF32(Number.NEGATIVE_INFINITY), tanhF32(30), tanhF32(-30)], [1, -1, 1, -1]);
   assert.ok(Number.isNaN(tanhF32(Number.NaN)));
@@ -208,6 +228,7 @@ test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, an
     [3, 4, 5, 8],
     [1, 3, 7, 3],
     [1, 1, 0, 9],
+    [2, 3, 6, 40],
   ] as const) {
     const x = rand(nb * M * K * 2, 1);
     const W = rand(nb * K * N, 2);
@@ -238,14 +259,59 @@ test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, an
       const gotV = new Float32Array(nb * M * N);
       mv(x, 0, 2 * M * K, 2 * K, 2, Wv, 5, N + 3, nb * (N + 3), 1, gotV, nb, M, K, N, true);
       assert.deepEqual(gotV, wantV, `volatile [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+      // the same matrix in the resident region (where a loop keeps its carries): read in place
+      const region = residentRegion()!;
+      const mark = region.mark();
+      const Wr = region.alloc(Wv.length)!;
+      Wr.set(Wv);
+      const gotR = new Float32Array(nb * M * N);
+      mv(x, 0, 2 * M * K, 2 * K, 2, Wr, 5, N + 3, nb * (N + 3), 1, gotR, nb, M, K, N, true);
+      region.release(mark);
+      assert.deepEqual(gotR, wantV, `resident [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+    }
+  }
+  // a call site remembers its last matrix, and still sees a different one
+  const site = matvecSite();
+  const x1 = Float32Array.from({ length: 20 }, (_, i) => i - 7);
+  for (const scale of [1, 1, 2, 1, 2, 2]) {
+    const W1 = Float32Array.from({ length: 20 * 24 }, (_, i) => Math.cos(i) * scale);
+    const want = new Float32Array(24);
+    matmulKernel(x1, W1, want)(x1, 0, 0, 0, 1, W1, 0, 0, 24, 1, want, 1, 1, 20, 24);
+    for (let rep = 0; rep < 2; rep++) {
+      const got = new Float32Array(24);
+      mv(x1, 0, 0, 0, 1, W1, 0, 0, 24, 1, got, 1, 1, 20, 24, false, site);
+      assert.deepEqual(got, want, `matrix scaled by ${scale}, call ${rep + 1} at one site`);
     }
   }
   const f = (x: JArray, w: JArray) => [jnp.dot(x, w), jnp.dot(x, w.mul(2))];
   const x = f32(64, 1, [1, 64]);
   const w = f32(64 * 24, 2, [64, 24]);
   const src = compiledSource(optimizeJaxpr(jit(f).lower(x, w)));
-  assert.equal(src.match(/matvec_\d+\([^;]*, false\);/g)?.length, 1, "the argument matrix is cached");
-  assert.equal(src.match(/matvec_\d+\([^;]*, true\);/g)?.length, 1, "the computed one is copied per call");
+  assert.equal(src.match(/matvec_\d+\([^;]*, false, site_\d+\);/g)?.length, 1, "the argument matrix is cached");
+  assert.equal(src.match(/matvec_\d+\([^;]*, true, site_\d+\);/g)?.length, 1, "the computed one is copied per call");
   const got = jit(f, { backend: "cpu" })(x, w);
   f(x, w).forEach((v, k) => same(got[k]!, v, `product ${k}`));
+});
+
+test("a loop keeps its float32 carries in the kernel's resident region, reads them in place, and hands back ordinary arrays", () => {
+  const region = residentRegion()!;
+  // a decode loop in miniature: write one column of a [2, 16, 40] cache per step, then
+  // attend over the whole cache with two rows per head
+  const q = f32(2 * 2 * 16, 7, [2, 2, 16]);
+  const step = (i: JArray, [cache, acc]: JArray[]): JArray[] => {
+    const col = lax.slice(q, [0, 0, 0], [2, 1, 16]).reshape([2, 16, 1]).mul(i.astype("float32").add(1));
+    const next = lax.dynamicUpdateSlice(cache!, col, [i32(0), i32(0), i]);
+    const scores = lax.dotGeneral(q, next, { lhsBatch: [0], rhsBatch: [0], lhsContracting: [2], rhsContracting: [1] });
+    return [next, acc!.add(scores)];
+  };
+  const f = (cache: JArray, n: JArray) => lax.foriLoop(0, n, step, [cache, jnp.zeros([2, 2, 40])]) as JArray[];
+  const cache = f32(2 * 16 * 40, 8, [2, 16, 40]);
+  const mark = region.mark();
+  for (const n of [0, 1, 7]) {
+    const want = f(cache, i32(n));
+    const got = jit(f, { backend: "cpu" })(cache, i32(n));
+    got.forEach((v, k) => same(v, want[k]!, `output ${k} after ${n} steps`));
+    for (const v of got) assert.ok(v instanceof ArrayImpl && !region.holds(v.data), "results are ordinary arrays");
+    assert.equal(region.mark(), mark, "the region is released when the loop ends");
+  }
 });

@@ -16,8 +16,8 @@
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
 // reductions accumulate in double precision in the same order. The exceptions: float32
-// tanh (fastmath.ts: at most one ulp, almost always identical) and a matmul zero times an
-// infinity (NaN here, per IEEE; the eager kernel skips zeros).
+// exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical) and a
+// matmul zero times an infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
 import { expandComposites } from "../../compiler/expand.js";
 import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion } from "../../compiler/fusion.js";
@@ -33,7 +33,7 @@ import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_exp
 import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
-import { matvec, VOLATILE_FLOATS } from "./matvec_wasm.js";
+import { matvec, matvecSite, VOLATILE_FLOATS } from "./matvec_wasm.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -611,8 +611,9 @@ return function compiled(args) {
     const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
     const mv = matvec();
     // a few rows times a matrix (a decode step's projections, and its attention over the
-    // key-value cache): the WebAssembly kernel. A matrix the program may write to is copied
-    // per call, so it needs contiguous columns and a span not much beyond its own size.
+    // key-value cache): the WebAssembly kernel. A matrix the program may write to is read in
+    // place when it is a loop carry in the kernel's resident region, else copied per call,
+    // so it needs contiguous columns and a span not much beyond its own size.
     const fixed = this.val(rhs).immutable === true;
     const [wSb, wSk, wSn] = b.strides as [number, number, number];
     const span = (nb - 1) * wSb + (K - 1) * wSk + N;
@@ -620,7 +621,7 @@ return function compiled(args) {
     if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixed || volatileOk)) {
       const target = this.bufferFor(out);
       this.emit(
-        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixed});`,
+        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixed}, ${this.capture(matvecSite(), "site")});`,
       );
       return;
     }

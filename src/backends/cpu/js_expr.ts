@@ -6,7 +6,7 @@
 
 import { type DType, isFloat, isUnsigned } from "../../core/dtype.js";
 import type { JaxprEqn } from "../../core/jaxpr.js";
-import { tanhF32 } from "./fastmath.js";
+import { expF32, tanhF32 } from "./fastmath.js";
 
 /** Registers a value the generated code closes over and returns its name there. */
 export type Capture = (value: unknown, hint: string) => string;
@@ -78,6 +78,7 @@ export function lowerElementwise(eqn: JaxprEqn, xs: string[], capture: Capture):
     return { expr: `${f}(${xs.join(", ")})`, exact: false };
   };
   if (name in COMPARE) return exact(`(${a} ${COMPARE[name]} ${b} ? 1 : 0)`);
+  if (name === "exp" && outDt === "float32") return rounded(`${capture(expF32, "expF32")}(${a})`);
   if (name in MATH1 && float) return rounded(`${MATH1[name]}(${a})`);
   if (name in BITWISE && !float) return { expr: `(${a} ${BITWISE[name]} ${b})`, exact: inDt === "bool" || inDt === "int32" };
   switch (name) {
@@ -109,7 +110,7 @@ export function lowerElementwise(eqn: JaxprEqn, xs: string[], capture: Capture):
     case "tanh":
       return outDt === "float32" ? rounded(`${capture(tanhF32, "tanhF32")}(${a})`) : rounded(`Math.tanh(${a})`);
     case "logistic":
-      return rounded(`(1 / (1 + Math.exp(-${a})))`);
+      return rounded(`(1 / (1 + ${outDt === "float32" ? capture(expF32, "expF32") : "Math.exp"}(-${a})))`);
     case "rsqrt":
       return rounded(`(1 / Math.sqrt(${a}))`);
     case "integer_pow": {

@@ -4,10 +4,14 @@
 // (a decode loop writes one row of its KV cache per step instead of copying the cache).
 // Before an iteration, every array carry whose storage the body did not create fresh (or
 // that another carry shares) is copied, so in-place writes never reach anything else.
+// The first private copies of float32 carries go in the matrix-vector kernel's resident
+// region (matvec_wasm.ts), where the kernel reads a key-value cache with no per-step copy;
+// they are copied out when the loop ends, and the region released.
 import { ArrayImpl } from "../../core/array.js";
 import type { ShapedArray } from "../../core/aval.js";
-import { typedArrayFor } from "../../core/dtype.js";
+import { type TypedArray, typedArrayFor } from "../../core/dtype.js";
 import type { CompiledBody } from "./codegen.js";
+import { type ResidentRegion, residentRegion } from "./matvec_wasm.js";
 
 export interface ScanPlan {
   numConsts: number;
@@ -28,17 +32,61 @@ export interface WhilePlan {
   mutable: boolean[];
 }
 
+/** Carries smaller than this stay in ordinary arrays (a kernel reads them rarely, if ever). */
+const RESIDENT_MIN = 256;
+
 /**
  * Makes every mutable carry the only holder of its storage: copies those not owned (not
  * created by the body, or the loop's input) and those sharing storage with another carry.
+ * With `region`, copies of float32 carries go there while it has room.
  */
-function own(carry: ArrayImpl[], mutable: readonly boolean[], owned: readonly boolean[] | null): void {
+function own(
+  carry: ArrayImpl[],
+  mutable: readonly boolean[],
+  owned: readonly boolean[] | null,
+  region: ResidentRegion | null = null,
+): void {
+  // each buffer read once: for a small typed array, V8 creates its ArrayBuffer on first access
+  const buffers = owned === null ? null : carry.map((c) => c.data.buffer);
   for (let k = 0; k < carry.length; k++) {
     if (!mutable[k]) continue;
     const c = carry[k]!;
-    let shared = owned === null || !owned[k];
-    for (let j = 0; !shared && j < carry.length; j++) if (j !== k && carry[j]!.data.buffer === c.data.buffer) shared = true;
-    if (shared) carry[k] = new ArrayImpl(c.data.slice(), c.aval);
+    let shared = buffers === null || !owned![k];
+    for (let j = 0; !shared && j < carry.length; j++)
+      if (j !== k && buffers![j] === buffers![k] && overlap(carry[j]!.data, c.data)) shared = true;
+    if (!shared) continue;
+    const home = region && c.data instanceof Float32Array && c.size >= RESIDENT_MIN ? region.alloc(c.size) : null;
+    if (home) home.set(c.data);
+    carry[k] = new ArrayImpl(home ?? c.data.slice(), c.aval);
+    if (buffers) buffers[k] = carry[k]!.data.buffer;
+  }
+}
+
+/** Whether two arrays on one buffer share any of it (carries in the resident region share one buffer, apart). */
+function overlap(a: TypedArray, b: TypedArray): boolean {
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Runs a loop with its first carry copies in the resident region, and copies whatever
+ * carries still lie there into ordinary arrays before the region is released.
+ */
+function withResidentCarries(
+  carry: ArrayImpl[],
+  mutable: readonly boolean[],
+  loop: (region: ResidentRegion | null) => ArrayImpl[],
+): ArrayImpl[] {
+  const region = residentRegion();
+  if (!region) {
+    own(carry, mutable, null);
+    return loop(null);
+  }
+  const mark = region.mark();
+  try {
+    own(carry, mutable, null, region);
+    return loop(region).map((a) => (region.holds(a.data) ? new ArrayImpl(a.data.slice(), a.aval) : a));
+  } finally {
+    region.release(mark);
   }
 }
 
@@ -51,23 +99,24 @@ export function runScan(body: CompiledBody, args: ArrayImpl[], p: ScanPlan): Arr
   const ys = p.yAvals.map((a) => new ArrayImpl(typedArrayFor(a.dtype, a.size), a));
   const call = args.slice();
   const carryOwned = body.ownedOutputs.slice(0, nk);
-  own(carry, p.mutable, null);
-  for (let step = 0; step < p.length; step++) {
-    const i = p.reverse ? p.length - 1 - step : step;
-    for (let k = 0; k < nk; k++) call[nc + k] = carry[k]!;
-    for (let j = 0; j < xs.length; j++) {
-      const a = p.xAvals[j]!;
-      call[nc + nk + j] = new ArrayImpl(xs[j]!.data.subarray(i * a.size, (i + 1) * a.size), a);
+  return withResidentCarries(carry, p.mutable, () => {
+    for (let step = 0; step < p.length; step++) {
+      const i = p.reverse ? p.length - 1 - step : step;
+      for (let k = 0; k < nk; k++) call[nc + k] = carry[k]!;
+      for (let j = 0; j < xs.length; j++) {
+        const a = p.xAvals[j]!;
+        call[nc + nk + j] = new ArrayImpl(xs[j]!.data.subarray(i * a.size, (i + 1) * a.size), a);
+      }
+      const outs = body.run(call);
+      for (let k = 0; k < nk; k++) carry[k] = outs[k]!;
+      for (let j = 0; j < ys.length; j++) {
+        const y = outs[nk + j]!;
+        ys[j]!.data.set(y.data, i * y.size);
+      }
+      own(carry, p.mutable, carryOwned);
     }
-    const outs = body.run(call);
-    for (let k = 0; k < nk; k++) carry[k] = outs[k]!;
-    for (let j = 0; j < ys.length; j++) {
-      const y = outs[nk + j]!;
-      ys[j]!.data.set(y.data, i * y.size);
-    }
-    own(carry, p.mutable, carryOwned);
-  }
-  return [...carry, ...ys];
+    return [...carry, ...ys];
+  });
 }
 
 /** while: args are (cond consts, body consts, carry); returns the final carry. */
@@ -75,11 +124,12 @@ export function runWhile(cond: CompiledBody, body: CompiledBody, args: ArrayImpl
   const cc = args.slice(0, p.condNumConsts);
   const bc = args.slice(p.condNumConsts, p.condNumConsts + p.bodyNumConsts);
   const carry = args.slice(p.condNumConsts + p.bodyNumConsts);
-  own(carry, p.mutable, null);
-  for (;;) {
-    if (!cond.run([...cc, ...carry])[0]!.data[0]) return carry;
-    const outs = body.run([...bc, ...carry]);
-    for (let k = 0; k < carry.length; k++) carry[k] = outs[k]!;
-    own(carry, p.mutable, body.ownedOutputs);
-  }
+  return withResidentCarries(carry, p.mutable, () => {
+    for (;;) {
+      if (!cond.run([...cc, ...carry])[0]!.data[0]) return carry;
+      const outs = body.run([...bc, ...carry]);
+      for (let k = 0; k < carry.length; k++) carry[k] = outs[k]!;
+      own(carry, p.mutable, body.ownedOutputs);
+    }
+  });
 }

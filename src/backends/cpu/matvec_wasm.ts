@@ -1,14 +1,20 @@
 // Matrix-vector products x @ W (float32, W's rows contiguous) in WebAssembly SIMD, for
-// compiled code: 8 output columns at a time, each pair of columns one f64x2 accumulator,
-// so the sums are exactly the JavaScript kernel's (double precision, k ascending, one
-// rounding to float32 at the end) at 2-4 times its speed. It is how a decode step's
-// projections (rows of 1) stop being bound by scalar JavaScript.
+// compiled code: 16 (or 8) output columns at a time, each pair of columns one f64x2
+// accumulator, so the sums are exactly the JavaScript kernel's (double precision, k
+// ascending, one rounding to float32 at the end) at several times its speed. It is how a
+// decode step's projections and attention (rows of 1 to 4) stop being bound by scalar
+// JavaScript.
 //
-// W must sit in the module's memory: a weight matrix (a jitted function's argument or
-// constant: arrays are immutable) is copied there once and found again by identity; a
-// matrix the program writes to (a decode loop's key-value cache, updated in place) is
-// copied per call, as one block spanning its strided rows. The vector is copied per call.
-// Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
+// W must sit in the module's memory:
+// - a weight matrix (a jitted function's argument or constant: arrays are immutable) is
+//   copied there once, converted to float64 (so the kernel reads it with no promotion),
+//   and found again by identity; each call site remembers its last matrix;
+// - a loop's carry (a decode loop's key-value cache, which the loop updates in place) is
+//   kept there for the whole loop (the resident region, loops.ts), and read where it lies;
+// - any other matrix the program writes to is copied per call, as one block spanning its
+//   strided rows.
+// The vector is copied per call. Where WebAssembly SIMD is missing, `matvec()` is null and
+// the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
 
 /**
@@ -33,6 +39,8 @@ export type Matvec = (
   N: number,
   /** W may change between calls (so it is copied every call, not cached); its columns must then be contiguous (wSn = 1). */
   volatile: boolean,
+  /** The call site's memo (codegen keeps one per product), or undefined. */
+  site?: MatvecSite,
 ) => void;
 
 /** The most floats a volatile W's span (from its first to its last element) may cover. */
@@ -65,10 +73,9 @@ const ADD = 0x6a;
 const SHL = 0x74;
 const EQZ = 0x45;
 const LT_U = 0x49;
-const F32_LOAD = (offset: number) => [0x2a, 2, ...leb(offset)];
-const PROMOTE = 0xbb;
 const V_LOAD = (offset: number) => simd(0x00, 0, ...leb(offset));
 const V_STORE = (offset: number) => simd(0x0b, 0, ...leb(offset));
+const LOAD64_SPLAT = (offset: number) => simd(0x0a, 3, ...leb(offset));
 const F64X2_SPLAT = simd(0x14);
 const F64X2_ADD = simd(0xf0);
 const F64X2_MUL = simd(0xf2);
@@ -79,173 +86,199 @@ const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + 
 const HIGH_HALF = shuffle([...range(8, 8), ...range(0, 8)]);
 const LOW_HALVES = shuffle([...range(0, 8), ...range(16, 8)]);
 
-// params: x (byte address), w (byte address of row 0, column 0), y (byte address), K, N8, row bytes
+// Kernel parameters: x (byte address of the vector, float64), w (byte address of row 0 of
+// the first group of columns), y (byte address of the float32 results), K, the number of
+// groups of columns, and the bytes from one row of W to the next.
 const X = 0;
 const W = 1;
 const Y = 2;
 const K = 3;
-const N8 = 4;
+const GROUPS = 4;
 const ROW = 5;
 // locals
 const G = 6;
 const KK = 7;
 const PA = 8;
 const PB = 9;
-const A0 = 10;
-const A1 = 11;
-const A2 = 12;
-const A3 = 13;
-const AV = 14;
-const W0 = 15;
-const W1 = 16;
+const ACC = 10;
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const brIf = (depth: number) => [0x0d, depth];
 const END = 0x0b;
 const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-/** address + g * 32 (the g-th group of 8 float32 columns) */
-const group = (addr: number) => [...get(addr), ...get(G), ...i32(5), SHL, ADD];
 
-const body: number[] = [
-  // locals: 4 i32, then 7 v128
-  ...vec([
-    [4, I32],
-    [7, V128],
-  ]),
-  ...BLOCK, // exits at once when N8 is 0
-  ...[...get(N8), EQZ, ...brIf(0)],
-  ...LOOP, // over groups of 8 columns
-  ...[A0, A1, A2, A3].flatMap((a) => [...F64_ZERO, ...F64X2_SPLAT, ...set(a)]),
-  ...[...get(X), ...set(PA)],
-  ...[...group(W), ...set(PB)],
-  ...[...i32(0), ...set(KK)],
-  ...BLOCK, // exits at once when K is 0
-  ...[...get(K), EQZ, ...brIf(0)],
-  ...LOOP, // over k: acc += x[k] * W[k, 8 columns]
-  ...[...get(PA), ...F32_LOAD(0), PROMOTE, ...F64X2_SPLAT, ...set(AV)],
-  ...[...get(PB), ...V_LOAD(0), ...set(W0)],
-  ...[...get(PB), ...V_LOAD(16), ...set(W1)],
-  ...(
-    [
-      [A0, W0, false],
-      [A1, W0, true],
-      [A2, W1, false],
-      [A3, W1, true],
-    ] as const
-  ).flatMap(([acc, w, high]) => [
-    ...get(acc),
-    ...get(AV),
-    ...get(w),
-    ...(high ? [...get(w), ...HIGH_HALF] : []),
-    ...PROMOTE_LOW,
-    ...F64X2_MUL,
-    ...F64X2_ADD,
-    ...set(acc),
-  ]),
-  ...[...get(PA), ...i32(4), ADD, ...set(PA)],
-  ...[...get(PB), ...get(ROW), ADD, ...set(PB)],
-  ...[...get(KK), ...i32(1), ADD, ...tee(KK), ...get(K), LT_U, ...brIf(0)],
-  END, // loop over k
-  END, // block
-  // the 8 sums rounded to float32 and stored
-  ...(
-    [
-      [A0, A1, 0],
-      [A2, A3, 16],
-    ] as const
-  ).flatMap(([lo, hi, off]) => [...group(Y), ...get(lo), ...DEMOTE_ZERO, ...get(hi), ...DEMOTE_ZERO, ...LOW_HALVES, ...V_STORE(off)]),
-  ...[...get(G), ...i32(1), ADD, ...tee(G), ...get(N8), LT_U, ...brIf(0)],
-  END, // loop over groups
-  END, // block
-  END, // function
-];
+/**
+ * A kernel over groups of 2 * `pairs` columns, one f64x2 accumulator per pair, with W's
+ * elements float64 (`wide`: a cached matrix, converted once) or float32 (promoted as read).
+ */
+function kernelBody(pairs: 4 | 8, wide: boolean): number[] {
+  const AV = ACC + pairs;
+  const WL = AV + 1; // float32 W: one loaded vector per two pairs
+  const loaded = wide ? 0 : pairs / 2;
+  const accs = range(ACC, pairs);
+  /** address + g * bytes (the g-th group of columns) */
+  const group = (addr: number, bytes: number) => [...get(addr), ...get(G), ...i32(Math.log2(bytes)), SHL, ADD];
+  const multiplyAdd = (acc: number, w: number[]) => [...get(acc), ...get(AV), ...w, ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
+  const products = wide
+    ? accs.flatMap((acc, i) => multiplyAdd(acc, [...get(PB), ...V_LOAD(16 * i)]))
+    : range(0, loaded).flatMap((j) => [
+        ...[...get(PB), ...V_LOAD(16 * j), ...set(WL + j)],
+        ...multiplyAdd(accs[2 * j]!, [...get(WL + j), ...PROMOTE_LOW]),
+        ...multiplyAdd(accs[2 * j + 1]!, [...get(WL + j), ...get(WL + j), ...HIGH_HALF, ...PROMOTE_LOW]),
+      ]);
+  return [
+    ...vec([
+      [4, I32],
+      [pairs + 1 + loaded, V128],
+    ]),
+    ...BLOCK, // exits at once when there are no groups
+    ...[...get(GROUPS), EQZ, ...brIf(0)],
+    ...LOOP, // over groups of columns
+    ...accs.flatMap((a) => [...F64_ZERO, ...F64X2_SPLAT, ...set(a)]),
+    ...[...get(X), ...set(PA)],
+    ...[...group(W, (wide ? 16 : 8) * pairs), ...set(PB)],
+    ...[...i32(0), ...set(KK)],
+    ...BLOCK, // exits at once when K is 0
+    ...[...get(K), EQZ, ...brIf(0)],
+    ...LOOP, // over k: acc += x[k] * W[k, the group's columns]
+    ...[...get(PA), ...LOAD64_SPLAT(0), ...set(AV)],
+    ...products,
+    ...[...get(PA), ...i32(8), ADD, ...set(PA)],
+    ...[...get(PB), ...get(ROW), ADD, ...set(PB)],
+    ...[...get(KK), ...i32(1), ADD, ...tee(KK), ...get(K), LT_U, ...brIf(0)],
+    END, // loop over k
+    END, // block
+    // the sums rounded to float32 and stored, four at a time
+    ...range(0, pairs / 2).flatMap((j) => [
+      ...group(Y, 8 * pairs),
+      ...[...get(accs[2 * j]!), ...DEMOTE_ZERO, ...get(accs[2 * j + 1]!), ...DEMOTE_ZERO, ...LOW_HALVES],
+      ...V_STORE(16 * j),
+    ]),
+    ...[...get(G), ...i32(1), ADD, ...tee(G), ...get(GROUPS), LT_U, ...brIf(0)],
+    END, // loop over groups
+    END, // block
+    END, // function
+  ];
+}
+
+/** The exported kernels: float32 or float64 W, 8 or 16 columns per group. */
+const KERNELS = { f8: kernelBody(4, false), f16: kernelBody(8, false), d8: kernelBody(4, true), d16: kernelBody(8, true) };
+const kernelNames = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 const MODULE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
   ...section(1, vec([[0x60, ...vec(range(0, 6).map(() => [I32])), 0]])),
   ...section(2, vec([[...name("e"), ...name("m"), 0x02, 0x00, 1]])),
-  ...section(3, vec([[0]])),
-  ...section(7, vec([[...name("mv"), 0x00, 0]])),
-  ...section(10, vec([[...leb(body.length), ...body]])),
+  ...section(3, vec(kernelNames.map(() => [0]))),
+  ...section(7, vec(kernelNames.map((n, i) => [...name(n), 0x00, i]))),
+  ...section(10, vec(kernelNames.map((n) => [...leb(KERNELS[n].length), ...KERNELS[n]]))),
 ]);
 
-// ---- memory: the scratch region, the volatile matrix, then cached weight matrices ----
+// ---- memory: scratch (the vector, the results), the volatile matrix, the resident
+// region, then cached matrices. Its size is fixed: growing it would detach the buffer
+// under every view of it, and loops keep their carries in views of the resident region.
 
 const PAGE = 65536;
-/** Bytes of cached matrices before the cache starts over. */
-const CACHE_LIMIT = 64 << 20;
-/** The vector (K floats) and the result (N floats) of one call. */
-const SCRATCH = 1 << 20;
-/** Where a volatile matrix is copied (after the scratch region), and where cached ones start. */
-const VOLATILE_AT = 2 * SCRATCH;
-const CACHE_START = VOLATILE_AT + 4 * VOLATILE_FLOATS;
+/** The vector of one call, as float64 (K <= 65536). */
+const X_AT = 0;
+/** The results of one call, as float32 (N <= 65536). */
+const Y_AT = 1 << 19;
+/** Where a volatile matrix is copied. */
+const VOLATILE_AT = 1 << 20;
+const RESIDENT_AT = VOLATILE_AT + 4 * VOLATILE_FLOATS;
+const RESIDENT_BYTES = 16 << 20;
+/** Where cached matrices start; the cache starts over when it would pass the end. */
+const CACHE_START = RESIDENT_AT + RESIDENT_BYTES;
+const CACHE_BYTES = 128 << 20;
+const PAGES = (CACHE_START + CACHE_BYTES) / PAGE;
 
-let instance: Matvec | null | undefined;
+/**
+ * Float32 storage inside the kernel's memory, for a loop's carries: a matrix there (a
+ * key-value cache the loop writes to) is read by the kernel where it lies, with no copy.
+ * Allocation is a stack: a loop marks it on entry, allocates, and releases on exit (nested
+ * loops exit first); nothing allocated may be used after its release.
+ */
+export interface ResidentRegion {
+  mark(): number;
+  /** n floats, or null when the region is full. */
+  alloc(n: number): Float32Array | null;
+  release(mark: number): void;
+  holds(a: TypedArray): boolean;
+}
+
+/** A call site's memory of the last cached matrix it used, so a repeat call skips the lookup. */
+export interface MatvecSite {
+  matrix: WeakRef<Float32Array> | undefined;
+  at: number;
+  generation: number;
+}
+export const matvecSite = (): MatvecSite => ({ matrix: undefined, at: 0, generation: -1 });
+
+interface Built {
+  product: Matvec;
+  resident: ResidentRegion;
+}
+let built: Built | null | undefined;
 
 /** The WebAssembly matrix-vector kernel, or null where WebAssembly SIMD is unavailable. */
 export function matvec(): Matvec | null {
-  if (instance === undefined) instance = build();
-  return instance;
+  if (built === undefined) built = build();
+  return built?.product ?? null;
+}
+
+/** The kernel's resident region, or null where WebAssembly SIMD is unavailable. */
+export function residentRegion(): ResidentRegion | null {
+  if (built === undefined) built = build();
+  return built?.resident ?? null;
 }
 
 /** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
 interface Wasm {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number }) => WasmMemory;
+  Memory: new (d: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-type Kernel = (x: number, w: number, y: number, K: number, n8: number, row: number) => void;
+type Kernel = (x: number, w: number, y: number, K: number, groups: number, row: number) => void;
 
-function build(): Matvec | null {
+function build(): Built | null {
   const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
-  let memory: WasmMemory;
-  let mv: Kernel;
+  let buffer: ArrayBuffer;
+  let k: Record<keyof typeof KERNELS, Kernel>;
   try {
     if (!wasm || !wasm.validate(MODULE)) return null;
-    memory = new wasm.Memory({ initial: CACHE_START / PAGE });
+    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES });
     const inst = new wasm.Instance(new wasm.Module(MODULE), { e: { m: memory } });
-    mv = inst.exports.mv as Kernel;
+    k = inst.exports as typeof k;
+    buffer = memory.buffer;
   } catch {
     return null;
   }
-  let heap = new Float32Array(memory.buffer);
-  // per matrix, per layout: where its contiguous [nb, K, N] copy starts (byte address)
+  const f32 = new Float32Array(buffer);
+  const f64 = new Float64Array(buffer);
+
+  // cached matrices: per matrix, per layout, where its contiguous float64 [nb, K, N] copy starts
   let cache = new WeakMap<TypedArray, Map<string, number>>();
+  let generation = 0;
   let top = CACHE_START;
   const place = (W: Float32Array, wOff: number, wSb: number, wSk: number, wSn: number, nb: number, K: number, N: number): number => {
     const layout = `${wOff},${wSb},${wSk},${wSn},${nb},${K},${N}`;
     let layouts = cache.get(W);
     const hit = layouts?.get(layout);
     if (hit !== undefined) return hit;
-    const bytes = 4 * nb * K * N;
-    if (top + bytes > CACHE_START + CACHE_LIMIT) {
+    const bytes = 8 * nb * K * N;
+    if (top + bytes > CACHE_START + CACHE_BYTES) {
       cache = new WeakMap();
+      generation++;
       layouts = undefined;
       top = CACHE_START;
     }
-    const need = top + bytes;
-    if (need > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-      heap = new Float32Array(memory.buffer);
-    }
-    let q = top / 4;
+    let q = top / 8;
     for (let b = 0; b < nb; b++) {
       for (let k = 0; k < K; k++) {
         const row = wOff + b * wSb + k * wSk;
-        if (wSn === 1) heap.set(W.subarray(row, row + N), q);
-        else for (let j = 0; j < N; j++) heap[q + j] = W[row + j * wSn]!;
+        if (wSn === 1) f64.set(W.subarray(row, row + N), q);
+        else for (let j = 0; j < N; j++) f64[q + j] = W[row + j * wSn]!;
         q += N;
       }
     }
@@ -255,39 +288,75 @@ function build(): Matvec | null {
       cache.set(W, layouts);
     }
     layouts.set(layout, at);
-    top = need + ((16 - (need % 16)) % 16);
+    top += bytes + ((16 - (bytes % 16)) % 16);
     return at;
   };
-  return (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N, volatile) => {
-    // a cached matrix is stored compactly ([nb, K, N]); a volatile one keeps W's strides
+
+  let residentTop = RESIDENT_AT;
+  const resident: ResidentRegion = {
+    mark: () => residentTop,
+    alloc: (n) => {
+      const bytes = 4 * n + ((16 - ((4 * n) % 16)) % 16);
+      if (residentTop + bytes > RESIDENT_AT + RESIDENT_BYTES) return null;
+      const a = new Float32Array(buffer, residentTop, n);
+      residentTop += bytes;
+      return a;
+    },
+    release: (mark) => {
+      residentTop = mark;
+    },
+    holds: (a) => a.buffer === buffer,
+  };
+
+  const product: Matvec = (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N, volatile, site) => {
+    // where W's rows lie in the module's memory, and whether as float64 (a cached copy)
     let base: number;
-    let rowStride = N;
-    let batchStride = K * N;
-    if (volatile) {
+    let wide = false;
+    let rowBytes = 4 * wSk;
+    let batchBytes = 4 * wSb;
+    if (W.buffer === buffer && wSn === 1) base = W.byteOffset + 4 * wOff;
+    else if (volatile) {
       const span = (nb - 1) * wSb + (K - 1) * wSk + N;
-      heap.set(W.subarray(wOff, wOff + span), VOLATILE_AT / 4);
+      f32.set(W.subarray(wOff, wOff + span), VOLATILE_AT / 4);
       base = VOLATILE_AT;
-      rowStride = wSk;
-      batchStride = wSb;
-    } else base = place(W, wOff, wSb, wSk, wSn, nb, K, N);
-    const n8 = N >> 3;
-    const yAt = SCRATCH / 4;
+    } else {
+      wide = true;
+      rowBytes = 8 * N;
+      batchBytes = 8 * K * N;
+      const last = site?.matrix?.deref();
+      if (site && last === W && site.generation === generation) base = site.at;
+      else {
+        base = place(W, wOff, wSb, wSk, wSn, nb, K, N);
+        if (site) {
+          site.matrix = new WeakRef(W);
+          site.at = base;
+          site.generation = generation;
+        }
+      }
+    }
+    const wide16 = wide ? k.d16 : k.f16;
+    const wide8 = wide ? k.d8 : k.f8;
+    const elem = wide ? 8 : 4;
+    const n16 = N >> 4;
+    const n8 = (N >> 3) & 1;
+    const done = 16 * n16 + 8 * n8;
     for (let b = 0; b < nb; b++) {
-      const w = base + 4 * b * batchStride;
+      const w = base + b * batchBytes;
       for (let m = 0; m < M; m++) {
         let p = aOff + b * aSb + m * aSm;
-        for (let k = 0; k < K; k++, p += aSk) heap[k] = A[p]!;
+        for (let i = 0; i < K; i++, p += aSk) f64[i] = A[p]!;
         const o = (b * M + m) * N;
-        if (n8 > 0) {
-          mv(0, w, SCRATCH, K, n8, 4 * rowStride);
-          C.set(heap.subarray(yAt, yAt + 8 * n8), o);
-        }
-        for (let j = 8 * n8; j < N; j++) {
+        if (n16 > 0) wide16(X_AT, w, Y_AT, K, n16, rowBytes);
+        if (n8 > 0) wide8(X_AT, w + 16 * n16 * elem, Y_AT + 64 * n16, K, 1, rowBytes);
+        for (let j = 0; j < done; j++) C[o + j] = f32[Y_AT / 4 + j]!;
+        const heap = wide ? f64 : f32;
+        for (let j = done; j < N; j++) {
           let c = 0;
-          for (let k = 0, q = w / 4 + j; k < K; k++, q += rowStride) c += heap[k]! * heap[q]!;
+          for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f64[i]! * heap[q]!;
           C[o + j] = c;
         }
       }
     }
   };
+  return { product, resident };
 }
