@@ -39,6 +39,10 @@ test("registered classes are pytree nodes through grad, vmap and jit", () => {
   const ps = new Point(jnp.array([1, 2]), jnp.array([3, 4]), "batch");
   assert.deepEqual(vmap((q: Point) => q.x.mul(q.y))(ps).tolist(), [3, 8]);
   assert.equal(jit((q: Point) => q.x.add(q.y))(p).item(), 5);
+  // the aux data (the label) is part of the signature, as in JAX
+  const moved = jit((q: Point) => new Point(q.x.add(1), q.y, `${q.label}!`));
+  assert.deepEqual([moved(p).label, moved(new Point(jnp.array(2), jnp.array(3), "q")).label, moved(p).label], ["p!", "q!", "p!"]);
+  assert.equal(moved.traceCount, 2);
 });
 
 test("jit equals eager, traces once per signature, and retraces for new shapes or dtypes", () => {
@@ -60,6 +64,31 @@ test("jit equals eager, traces once per signature, and retraces for new shapes o
   jf(x.astype("float64"), y.astype("float64"));
   assert.equal(jf.traceCount, 3);
   assert.equal(traces, 4);
+});
+
+test("jit with pytree arguments: a repeat signature reuses its trace; another structure, shape or dtype retraces", () => {
+  const f = (p: { w: JArray; b: JArray }, x: JArray) => p.w.mul(x).add(p.b);
+  const jf = jit(f);
+  const p = { w: jnp.array([1, 2, 3]), b: jnp.array([0.5, 0.5, 0.5]) };
+  let x = jnp.array([1, 1, 1]);
+  for (let i = 0; i < 3; i++) {
+    const want = Array.from(f(p, x).dataSync());
+    x = jf(p, x);
+    assert.deepEqual(Array.from(x.dataSync()), want, `step ${i}`);
+  }
+  // fresh arrays with equal avals (and the same keys in another order) hit the same entry
+  jf({ b: jnp.array([1, 1, 1]), w: jnp.array([2, 2, 2]) }, jnp.array([3, 3, 3]));
+  assert.equal(jf.traceCount, 1);
+  assert.deepEqual(Array.from(jf({ w: jnp.array([2, 2, 2]), b: jnp.array([1, 1, 1]) }, jnp.array([3, 3, 3])).dataSync()), [7, 7, 7]);
+  const g = (p: Record<string, JArray>, x: JArray) => Object.values(p).reduce((acc, v) => acc.add(v), x);
+  const jg = jit(g);
+  jg({ a: jnp.array([1, 2]) }, jnp.array([1, 1]));
+  assert.deepEqual(Array.from(jg({ c: jnp.array([1, 2]) }, jnp.array([1, 1])).dataSync()), [2, 3], "another key retraces");
+  assert.equal(jg.traceCount, 2);
+  jg({ c: jnp.array([1, 2, 3]) }, jnp.array([1, 1, 1]));
+  assert.equal(jg.traceCount, 3, "another shape retraces");
+  jg({ c: jnp.array([1, 2, 3], { dtype: "float64" }) }, jnp.array([1, 1, 1]));
+  assert.equal(jg.traceCount, 4, "another dtype retraces");
 });
 
 test("staticArgnums: values are part of the cache key and can drive JS control flow", () => {

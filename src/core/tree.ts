@@ -32,8 +32,7 @@ export class TreeDef {
   }
   equals(o: TreeDef): boolean {
     if (this.kind !== o.kind || this.children.length !== o.children.length || this.cls !== o.cls) return false;
-    if (this.kind === "object" && JSON.stringify(this.aux) !== JSON.stringify(o.aux)) return false;
-    if (this.kind === "custom" && JSON.stringify(this.aux) !== JSON.stringify(o.aux)) return false;
+    if ((this.kind === "object" || this.kind === "custom") && !sameAux(this.aux, o.aux)) return false;
     return this.children.every((c, i) => c.equals(o.children[i]!));
   }
   toString(): string {
@@ -49,12 +48,29 @@ export class TreeDef {
       case "object":
         return `{${(this.aux as string[]).map((k, i) => `${k}: ${this.children[i]}`).join(", ")}}`;
       case "custom":
-        return `${this.cls?.name ?? "Custom"}(${this.children.map(String).join(", ")})`;
+        // the aux data is part of the structure (jit keys its cache on this string)
+        return `${this.cls?.name ?? "Custom"}${auxText(this.aux)}(${this.children.map(String).join(", ")})`;
     }
   }
 }
 
 export const LEAF = new TreeDef("leaf");
+
+/** Aux data compared by value: object keys element by element, anything else as JSON. */
+function sameAux(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b) && a.every((x) => typeof x === "string"))
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function auxText(aux: unknown): string {
+  if (aux === null || aux === undefined) return "";
+  try {
+    return `<${JSON.stringify(aux)}>`;
+  } catch {
+    return `<${String(aux)}>`;
+  }
+}
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object") return false;

@@ -60,6 +60,16 @@ export interface Jitted<F extends (...args: any[]) => any> {
   callAsync(...args: Parameters<F>): Promise<ReturnType<F>>;
 }
 
+/** Whether the leaves have these avals (mostly the same objects, else equal keys, which each aval caches). */
+function sameAvals(leaves: readonly JaxArray[], avals: readonly ShapedArray[]): boolean {
+  if (leaves.length !== avals.length) return false;
+  for (let i = 0; i < leaves.length; i++) {
+    const a = leaves[i]!.aval;
+    if (a !== avals[i] && a.key() !== avals[i]!.key()) return false;
+  }
+  return true;
+}
+
 function staticKey(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
@@ -79,17 +89,15 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
   const flatDefs = new Map<number, TreeDef>();
   // The last plain-array signature and its entry: a step function called in a loop gets
   // back arrays that share the compiled program's output avals (the same objects), so
-  // comparing avals by identity finds it without building the string key.
+  // comparing avals (by identity, else by their cached keys) finds it without building
+  // the string key.
   let lastAvals: ShapedArray[] = [];
   let lastCompiled: Compiled | null = null;
+  let lastTree: { def: TreeDef; avals: ShapedArray[]; compiled: Compiled } | null = null;
   const prepare = (args: unknown[]) => {
     if (statics.length === 0 && args.every((a) => a instanceof JaxArray)) {
       const leaves = args as JaxArray[];
-      if (lastCompiled !== null && leaves.length === lastAvals.length) {
-        let same = true;
-        for (let i = 0; i < leaves.length; i++) if (leaves[i]!.aval !== lastAvals[i]) same = false;
-        if (same) return { compiled: lastCompiled, leaves };
-      }
+      if (lastCompiled !== null && sameAvals(leaves, lastAvals)) return { compiled: lastCompiled, leaves };
       let key = "flat";
       for (const l of leaves) key += `|${l.aval.key()}`;
       let compiled = cache.get(key);
@@ -108,8 +116,14 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOpts = {})
     const st = statics.map((i) => (i < 0 ? i + args.length : i));
     const dyn = args.map((a, i) => (st.includes(i) ? null : a));
     const [leaves, def] = flattenArrays("jit", dyn, false, "every non-static argument leaf");
+    // as above, for pytrees without static arguments: the same structure and avals as the
+    // last call (a decode step fed its own cache) find its entry without building the key
+    if (st.length === 0 && lastTree !== null && sameAvals(leaves, lastTree.avals) && def.equals(lastTree.def))
+      return { compiled: lastTree.compiled, leaves };
     const key = `${def}|${leaves.map((l) => l.aval.key()).join(";")}|${st.map((i) => staticKey(args[i])).join(";")}`;
-    return { compiled: cache.get(key) ?? trace(key, args, leaves, def, st), leaves };
+    const compiled = cache.get(key) ?? trace(key, args, leaves, def, st);
+    if (st.length === 0) lastTree = { def, avals: leaves.map((l) => l.aval), compiled };
+    return { compiled, leaves };
   };
 
   const trace = (key: string, args: unknown[], leaves: JaxArray[], def: TreeDef, st: number[]): Compiled => {
