@@ -7,7 +7,7 @@ import { compiledSource } from "../src/backends/cpu/codegen.js";
 import { expF32, tanhF32 } from "../src/backends/cpu/fastmath.js";
 import { batchedMatmul } from "../src/backends/cpu/kernels.js";
 import { matmulKernel } from "../src/backends/cpu/matmul.js";
-import { matvec, matvecSite, residentRegion } from "../src/backends/cpu/matvec_wasm.js";
+import { matvec, matvecSite, programBuffers, RangeAllocator, residentRegion } from "../src/backends/cpu/matvec_wasm.js";
 import { optimizeJaxpr } from "../src/compiler/passes.js";
 import { ArrayImpl } from "../src/core/array.js";
 import type { Array as JArray } from "../src/index.js";
@@ -314,4 +314,38 @@ test("a loop keeps its float32 carries in the kernel's resident region, reads th
     for (const v of got) assert.ok(v instanceof ArrayImpl && !region.holds(v.data), "results are ordinary arrays");
     assert.equal(region.mark(), mark, "the region is released when the loop ends");
   }
+});
+
+test("compiled programs' float32 buffers: allocated in the kernel's memory, freed ranges merge and are reused", () => {
+  const region = programBuffers()!;
+  const [a, b, c] = [1000, 37, 5000].map((n) => region.alloc(n)!);
+  assert.ok(a && b && c && residentRegion()!.holds(a));
+  assert.deepEqual([a.length, b.length, c.length], [1000, 37, 5000]);
+  assert.ok(b.byteOffset >= a.byteOffset + a.byteLength && c.byteOffset >= b.byteOffset + b.byteLength, "disjoint");
+  a.fill(1);
+  b.fill(2);
+  c.fill(3);
+  assert.ok(a.every((v) => v === 1) && b.every((v) => v === 2), "writes to one never reach another");
+  region.free([a, b, c]);
+  // the allocator behind it: first fit; freed ranges merge with free neighbours
+  const r = new RangeAllocator(1000, 600);
+  const [p, q, t] = [100, 200, 300].map((n) => r.alloc(n));
+  assert.deepEqual([p, q, t, r.alloc(1)], [1000, 1100, 1300, -1]);
+  r.release(q!, 200);
+  assert.equal(r.pieces, 1);
+  assert.equal(r.alloc(250), -1, "a hole of 200 takes no 250");
+  r.release(p!, 100);
+  assert.equal(r.pieces, 1, "merged with the next free range");
+  assert.deepEqual([r.alloc(100), r.alloc(200), r.alloc(1)], [1000, 1100, -1]);
+  r.release(1000, 100);
+  r.release(t!, 300);
+  assert.equal(r.pieces, 2);
+  r.release(1100, 200);
+  assert.equal(r.pieces, 1, "merged on both sides: the whole region");
+  assert.equal(r.alloc(600), 1000);
+  // a program's buffers there give the same results as ordinary ones (the whole suite runs on them)
+  const f = (x: JArray, w: JArray) => jnp.tanh(jnp.dot(x, w)).mul(2);
+  const x = f32(3 * 64, 9, [3, 64]);
+  const w = f32(64 * 40, 10, [64, 40]);
+  same(jit(f, { backend: "cpu" })(x, w), f(x, w), "jit equals eager");
 });

@@ -5,7 +5,7 @@
 // is written (liveness by node order), so a long program needs few buffers.
 
 import type { FusionPlan } from "../../compiler/fusion.js";
-import { ownTypedArray, type TypedArray } from "../../core/dtype.js";
+import { type DType, ownTypedArray, type TypedArray } from "../../core/dtype.js";
 import { type Atom, type JaxprEqn, Var } from "../../core/jaxpr.js";
 
 export type Storage = { kind: "fresh" } | { kind: "pool"; buffer: TypedArray };
@@ -16,7 +16,11 @@ export type Storage = { kind: "fresh" } | { kind: "pool"; buffer: TypedArray };
  * which `writesOwnBuffer` holds. Other opaque equations allocate their own results, which
  * may share storage with their inputs (reshape does, for one).
  */
-export function planBuffers(plan: FusionPlan, writesOwnBuffer: (e: JaxprEqn) => boolean): Map<Var, Storage> {
+export function planBuffers(
+  plan: FusionPlan,
+  writesOwnBuffer: (e: JaxprEqn) => boolean,
+  allocate: (dtype: DType, n: number) => TypedArray = ownTypedArray,
+): Map<Var, Storage> {
   const { nodes, materialized, jaxpr } = plan;
   const storage = new Map<Var, Storage>();
 
@@ -74,7 +78,7 @@ export function planBuffers(plan: FusionPlan, writesOwnBuffer: (e: JaxprEqn) => 
       }
     }
     const key = `${v.aval.dtype}:${v.aval.size}`;
-    const buffer = free.get(key)?.pop() ?? ownTypedArray(v.aval.dtype, v.aval.size);
+    const buffer = free.get(key)?.pop() ?? allocate(v.aval.dtype, v.aval.size);
     storage.set(v, { kind: "pool", buffer });
     release.push({ at: lastUse.get(v) ?? at, key, buffer });
   }

@@ -9,8 +9,8 @@
 // so a dynamic_update_slice of a carry (a KV cache) writes in place; every other
 // primitive calls its eager `impl`. Buffers for intermediates are
 // allocated once, at compile time, and reused by every call (two intermediates whose
-// lifetimes do not overlap share one); outputs are written to fresh arrays, since callers
-// keep them. Where `new Function` is forbidden (a strict Content-Security-Policy), the
+// lifetimes do not overlap share one; float32 ones lie in the WebAssembly kernel's memory
+// while it has room); outputs are written to fresh arrays, since callers keep them. Where `new Function` is forbidden (a strict Content-Security-Policy), the
 // compiled function is the jaxpr interpreter instead.
 //
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
@@ -24,7 +24,7 @@ import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion
 import { optimizeJaxpr } from "../../compiler/passes.js";
 import { ArrayImpl } from "../../core/array.js";
 import { ShapedArray } from "../../core/aval.js";
-import { isHalf, type TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { type DType, isHalf, ownTypedArray, type TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { type Atom, type ClosedJaxpr, evalJaxpr, type Jaxpr, type JaxprEqn, Literal, Var } from "../../core/jaxpr.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
 import type { ScanParams, WhileParams } from "../../primitives/control_flow.js";
@@ -33,7 +33,7 @@ import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_exp
 import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
-import { matvec, matvecSite, VOLATILE_FLOATS } from "./matvec_wasm.js";
+import { matvec, matvecSite, programBuffers, VOLATILE_FLOATS } from "./matvec_wasm.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -65,15 +65,25 @@ export function cpuClass(eqn: JaxprEqn): EqnClass {
 export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
-  const { source, captured } = new Generator(expandComposites(closed), opts.owned ?? []).generate();
-  let factory: (...xs: unknown[]) => CompiledFn;
+  const generated = new Generator(expandComposites(closed), opts.owned ?? []).generate();
+  return instantiate(generated, interpret) ?? interpret;
+}
+
+/**
+ * The generated function, with its float32 buffers (in the WebAssembly kernel's memory)
+ * freed when it is collected; null where `new Function` is refused.
+ */
+function instantiate(generated: Generated, interpret: CompiledFn): CompiledFn | null {
+  const { source, captured, buffers } = generated;
+  let fn: CompiledFn | null = null;
   try {
-    factory = new Function(...captured.map((c) => c.name), "interpret", source) as typeof factory;
+    const factory = new Function(...captured.map((c) => c.name), "interpret", source) as (...xs: unknown[]) => CompiledFn;
+    fn = factory(...captured.map((c) => c.value), interpret);
   } catch (e) {
-    if (e instanceof EvalError) return interpret;
-    throw e;
+    if (!(e instanceof EvalError)) throw e;
   }
-  return factory(...captured.map((c) => c.value), interpret);
+  programBuffers()?.freeWith(fn ?? interpret, buffers);
+  return fn;
 }
 
 /**
@@ -92,14 +102,9 @@ export function compileLoopBody(closed: ClosedJaxpr, owned: readonly boolean[], 
   const none = opt.jaxpr.outs.map(() => false);
   const interpret: CompiledFn = (args) => evalJaxpr(opt.jaxpr, [...opt.consts, ...args]) as ArrayImpl[];
   if (!canGenerate()) return { run: interpret, ownedOutputs: none };
-  const { source, captured, ownedOutputs } = new Generator(opt, owned, immutable).generate();
-  try {
-    const factory = new Function(...captured.map((c) => c.name), "interpret", source) as (...xs: unknown[]) => CompiledFn;
-    return { run: factory(...captured.map((c) => c.value), interpret), ownedOutputs };
-  } catch (e) {
-    if (e instanceof EvalError) return { run: interpret, ownedOutputs: none };
-    throw e;
-  }
+  const generated = new Generator(opt, owned, immutable).generate();
+  const run = instantiate(generated, interpret);
+  return run ? { run, ownedOutputs: generated.ownedOutputs } : { run: interpret, ownedOutputs: none };
 }
 
 let generationAllowed: boolean | undefined;
@@ -120,6 +125,14 @@ export function compiledSource(closed: ClosedJaxpr, owned: readonly boolean[] = 
 }
 
 // ------------------------------------------------------------------------------------
+
+/** A generated program: its source, the values it captures, and its buffers in the kernel's memory. */
+interface Generated {
+  source: string;
+  captured: { name: string; value: unknown }[];
+  ownedOutputs: boolean[];
+  buffers: Float32Array[];
+}
 
 /** How the generated code can reach a value. */
 interface Val {
@@ -172,8 +185,18 @@ class Generator {
     this.jaxpr.outs.forEach(use);
   }
 
-  generate(): { source: string; captured: { name: string; value: unknown }[]; ownedOutputs: boolean[] } {
-    this.storage = planBuffers(this.plan, writesOwnBuffer);
+  generate(): Generated {
+    // float32 buffers live in the WebAssembly kernel's memory where it has room, so the
+    // matrix-vector kernel reads its vectors and writes its results in place
+    const region = programBuffers();
+    const buffers: Float32Array[] = [];
+    const allocate = (dtype: DType, n: number): TypedArray => {
+      const b = dtype === "float32" ? region?.alloc(n) : null;
+      if (!b) return ownTypedArray(dtype, n);
+      buffers.push(b);
+      return b;
+    };
+    this.storage = planBuffers(this.plan, writesOwnBuffer, allocate);
     const nConsts = this.closed.consts.length;
     this.jaxpr.inBinders.forEach((v, i) => {
       if (i < nConsts) this.bindConst(v, this.closed.consts[i] as ArrayImpl);
@@ -208,7 +231,7 @@ return function compiled(args) {
   }
 };`
       : `"use strict";\n${run}\nreturn run;`;
-    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned) };
+    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned), buffers };
   }
 
   // ---- names and captured values ----

@@ -13,8 +13,9 @@
 //   kept there for the whole loop (the resident region, loops.ts), and read where it lies;
 // - any other matrix the program writes to is copied per call, as one block spanning its
 //   strided rows.
-// The vector is copied per call. Where WebAssembly SIMD is missing, `matvec()` is null and
-// the JavaScript kernel runs.
+// Compiled programs keep their float32 buffers in the same memory (program buffers), so
+// vectors and results are read and written where they lie; others are copied per call.
+// Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
 
 /**
@@ -75,7 +76,8 @@ const EQZ = 0x45;
 const LT_U = 0x49;
 const V_LOAD = (offset: number) => simd(0x00, 0, ...leb(offset));
 const V_STORE = (offset: number) => simd(0x0b, 0, ...leb(offset));
-const LOAD64_SPLAT = (offset: number) => simd(0x0a, 3, ...leb(offset));
+const F32_LOAD = (offset: number) => [0x2a, 2, ...leb(offset)];
+const PROMOTE = 0xbb;
 const F64X2_SPLAT = simd(0x14);
 const F64X2_ADD = simd(0xf0);
 const F64X2_MUL = simd(0xf2);
@@ -86,7 +88,7 @@ const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + 
 const HIGH_HALF = shuffle([...range(8, 8), ...range(0, 8)]);
 const LOW_HALVES = shuffle([...range(0, 8), ...range(16, 8)]);
 
-// Kernel parameters: x (byte address of the vector, float64), w (byte address of row 0 of
+// Kernel parameters: x (byte address of the vector, float32), w (byte address of row 0 of
 // the first group of columns), y (byte address of the float32 results), K, the number of
 // groups of columns, and the bytes from one row of W to the next.
 const X = 0;
@@ -141,9 +143,9 @@ function kernelBody(pairs: 4 | 8, wide: boolean): number[] {
     ...BLOCK, // exits at once when K is 0
     ...[...get(K), EQZ, ...brIf(0)],
     ...LOOP, // over k: acc += x[k] * W[k, the group's columns]
-    ...[...get(PA), ...LOAD64_SPLAT(0), ...set(AV)],
+    ...[...get(PA), ...F32_LOAD(0), PROMOTE, ...F64X2_SPLAT, ...set(AV)],
     ...products,
-    ...[...get(PA), ...i32(8), ADD, ...set(PA)],
+    ...[...get(PA), ...i32(4), ADD, ...set(PA)],
     ...[...get(PB), ...get(ROW), ADD, ...set(PB)],
     ...[...get(KK), ...i32(1), ADD, ...tee(KK), ...get(K), LT_U, ...brIf(0)],
     END, // loop over k
@@ -175,22 +177,28 @@ const MODULE = new Uint8Array([
 ]);
 
 // ---- memory: scratch (the vector, the results), the volatile matrix, the resident
-// region, then cached matrices. Its size is fixed: growing it would detach the buffer
-// under every view of it, and loops keep their carries in views of the resident region.
+// region, compiled programs' buffers, then cached matrices. Its size is fixed: growing it
+// would detach the buffer under every view of it, and views of it are kept (loop carries,
+// program buffers).
 
 const PAGE = 65536;
-/** The vector of one call, as float64 (K <= 65536). */
+/** The vector of one call, as float32 (K <= 65536). */
 const X_AT = 0;
 /** The results of one call, as float32 (N <= 65536). */
-const Y_AT = 1 << 19;
+const Y_AT = 1 << 18;
 /** Where a volatile matrix is copied. */
-const VOLATILE_AT = 1 << 20;
+const VOLATILE_AT = 1 << 19;
 const RESIDENT_AT = VOLATILE_AT + 4 * VOLATILE_FLOATS;
 const RESIDENT_BYTES = 16 << 20;
+const PROGRAM_AT = RESIDENT_AT + RESIDENT_BYTES;
+const PROGRAM_BYTES = 16 << 20;
 /** Where cached matrices start; the cache starts over when it would pass the end. */
-const CACHE_START = RESIDENT_AT + RESIDENT_BYTES;
+const CACHE_START = PROGRAM_AT + PROGRAM_BYTES;
 const CACHE_BYTES = 128 << 20;
-const PAGES = (CACHE_START + CACHE_BYTES) / PAGE;
+const PAGES = Math.ceil((CACHE_START + CACHE_BYTES) / PAGE);
+
+/** Bytes rounded up to the kernel's 16-byte alignment. */
+const aligned = (bytes: number) => bytes + ((16 - (bytes % 16)) % 16);
 
 /**
  * Float32 storage inside the kernel's memory, for a loop's carries: a matrix there (a
@@ -203,7 +211,62 @@ export interface ResidentRegion {
   /** n floats, or null when the region is full. */
   alloc(n: number): Float32Array | null;
   release(mark: number): void;
+  /** Whether the array lies in the kernel's memory (this region or another). */
   holds(a: TypedArray): boolean;
+}
+
+/**
+ * Float32 buffers of compiled programs inside the kernel's memory, so that the vectors and
+ * results of their products need no copies. Each is freed when its program is collected.
+ */
+export interface ProgramBuffers {
+  /** n floats, or null when the region is full. */
+  alloc(n: number): Float32Array | null;
+  /** Frees these buffers once `program` (what holds them) is garbage. */
+  freeWith(program: object, buffers: Float32Array[]): void;
+  /** Frees these buffers now (none of them may be used again). */
+  free(buffers: Float32Array[]): void;
+}
+
+/** First-fit allocation of byte ranges, with freed ranges merged with their free neighbours. */
+export class RangeAllocator {
+  /** The free ranges, in address order, none touching another. */
+  private readonly free: { at: number; bytes: number }[];
+  constructor(at: number, bytes: number) {
+    this.free = [{ at, bytes }];
+  }
+  /** The start of `bytes` bytes, or -1 when no free range is that large. */
+  alloc(bytes: number): number {
+    const i = this.free.findIndex((r) => r.bytes >= bytes);
+    if (i < 0) return -1;
+    const r = this.free[i]!;
+    const at = r.at;
+    r.at += bytes;
+    r.bytes -= bytes;
+    if (r.bytes === 0) this.free.splice(i, 1);
+    return at;
+  }
+  release(at: number, bytes: number): void {
+    const free = this.free;
+    let i = 0;
+    while (i < free.length && free[i]!.at < at) i++;
+    const prev = free[i - 1];
+    const next = free[i];
+    const joinsPrev = prev !== undefined && prev.at + prev.bytes === at;
+    const joinsNext = next !== undefined && at + bytes === next.at;
+    if (joinsPrev && joinsNext) {
+      prev.bytes += bytes + next.bytes;
+      free.splice(i, 1);
+    } else if (joinsPrev) prev.bytes += bytes;
+    else if (joinsNext) {
+      next.at = at;
+      next.bytes += bytes;
+    } else free.splice(i, 0, { at, bytes });
+  }
+  /** How many free ranges there are (for tests). */
+  get pieces(): number {
+    return this.free.length;
+  }
 }
 
 /** A call site's memory of the last cached matrix it used, so a repeat call skips the lookup. */
@@ -217,6 +280,7 @@ export const matvecSite = (): MatvecSite => ({ matrix: undefined, at: 0, generat
 interface Built {
   product: Matvec;
   resident: ResidentRegion;
+  programBuffers: ProgramBuffers;
 }
 let built: Built | null | undefined;
 
@@ -230,6 +294,12 @@ export function matvec(): Matvec | null {
 export function residentRegion(): ResidentRegion | null {
   if (built === undefined) built = build();
   return built?.resident ?? null;
+}
+
+/** Storage for compiled programs' float32 buffers, or null where WebAssembly SIMD is unavailable. */
+export function programBuffers(): ProgramBuffers | null {
+  if (built === undefined) built = build();
+  return built?.programBuffers ?? null;
 }
 
 /** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
@@ -266,7 +336,7 @@ function build(): Built | null {
     let layouts = cache.get(W);
     const hit = layouts?.get(layout);
     if (hit !== undefined) return hit;
-    const bytes = 8 * nb * K * N;
+    const bytes = aligned(8 * nb * K * N);
     if (top + bytes > CACHE_START + CACHE_BYTES) {
       cache = new WeakMap();
       generation++;
@@ -288,7 +358,7 @@ function build(): Built | null {
       cache.set(W, layouts);
     }
     layouts.set(layout, at);
-    top += bytes + ((16 - (bytes % 16)) % 16);
+    top += bytes;
     return at;
   };
 
@@ -296,7 +366,7 @@ function build(): Built | null {
   const resident: ResidentRegion = {
     mark: () => residentTop,
     alloc: (n) => {
-      const bytes = 4 * n + ((16 - ((4 * n) % 16)) % 16);
+      const bytes = aligned(4 * n);
       if (residentTop + bytes > RESIDENT_AT + RESIDENT_BYTES) return null;
       const a = new Float32Array(buffer, residentTop, n);
       residentTop += bytes;
@@ -306,6 +376,20 @@ function build(): Built | null {
       residentTop = mark;
     },
     holds: (a) => a.buffer === buffer,
+  };
+
+  const ranges = new RangeAllocator(PROGRAM_AT, PROGRAM_BYTES);
+  const release = (a: Float32Array) => ranges.release(a.byteOffset, aligned(a.byteLength));
+  const collected = new FinalizationRegistry<Float32Array[]>((buffers) => buffers.forEach(release));
+  const programBuffers: ProgramBuffers = {
+    alloc: (n) => {
+      const at = n > 0 ? ranges.alloc(aligned(4 * n)) : -1;
+      return at < 0 ? null : new Float32Array(buffer, at, n);
+    },
+    freeWith: (program, buffers) => {
+      if (buffers.length > 0) collected.register(program, buffers);
+    },
+    free: (buffers) => buffers.forEach(release),
   };
 
   const product: Matvec = (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N, volatile, site) => {
@@ -337,26 +421,32 @@ function build(): Built | null {
     const wide16 = wide ? k.d16 : k.f16;
     const wide8 = wide ? k.d8 : k.f8;
     const elem = wide ? 8 : 4;
+    const heap = wide ? f64 : f32;
     const n16 = N >> 4;
     const n8 = (N >> 3) & 1;
     const done = 16 * n16 + 8 * n8;
+    // a vector or result in the module's memory (a program buffer) is used where it lies
+    const aIn = A.buffer === buffer && aSk === 1;
+    const cIn = C.buffer === buffer;
     for (let b = 0; b < nb; b++) {
       const w = base + b * batchBytes;
       for (let m = 0; m < M; m++) {
-        let p = aOff + b * aSb + m * aSm;
-        for (let i = 0; i < K; i++, p += aSk) f64[i] = A[p]!;
+        const row = aOff + b * aSb + m * aSm;
+        let x = X_AT;
+        if (aIn) x = A.byteOffset + 4 * row;
+        else for (let i = 0, p = row; i < K; i++, p += aSk) f32[i] = A[p]!;
         const o = (b * M + m) * N;
-        if (n16 > 0) wide16(X_AT, w, Y_AT, K, n16, rowBytes);
-        if (n8 > 0) wide8(X_AT, w + 16 * n16 * elem, Y_AT + 64 * n16, K, 1, rowBytes);
-        for (let j = 0; j < done; j++) C[o + j] = f32[Y_AT / 4 + j]!;
-        const heap = wide ? f64 : f32;
+        const y = cIn ? C.byteOffset + 4 * o : Y_AT;
+        if (n16 > 0) wide16(x, w, y, K, n16, rowBytes);
+        if (n8 > 0) wide8(x, w + 16 * n16 * elem, y + 64 * n16, K, 1, rowBytes);
+        if (!cIn) for (let j = 0; j < done; j++) C[o + j] = f32[Y_AT / 4 + j]!;
         for (let j = done; j < N; j++) {
           let c = 0;
-          for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f64[i]! * heap[q]!;
+          for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f32[x / 4 + i]! * heap[q]!;
           C[o + j] = c;
         }
       }
     }
   };
-  return { product, resident };
+  return { product, resident, programBuffers };
 }
