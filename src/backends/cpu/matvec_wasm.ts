@@ -316,7 +316,7 @@ function build(): Built | null {
   let buffer: ArrayBuffer;
   let k: Record<keyof typeof KERNELS, Kernel>;
   try {
-    if (!wasm || !wasm.validate(MODULE)) return null;
+    if (!wasm || typeof WeakRef !== "function" || typeof FinalizationRegistry !== "function" || !wasm.validate(MODULE)) return null;
     const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES });
     const inst = new wasm.Instance(new wasm.Module(MODULE), { e: { m: memory } });
     k = inst.exports as typeof k;
