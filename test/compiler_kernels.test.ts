@@ -266,8 +266,24 @@ test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, an
       Wr.set(Wv);
       const gotR = new Float32Array(nb * M * N);
       mv(x, 0, 2 * M * K, 2 * K, 2, Wr, 5, N + 3, nb * (N + 3), 1, gotR, nb, M, K, N, true);
-      region.release(mark);
       assert.deepEqual(gotR, wantV, `resident [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+      // and a vector and result in the kernel's memory too (a compiled program's buffers)
+      if (K === 0) {
+        region.release(mark);
+        continue;
+      }
+      const xr = programBuffers()!.alloc(x.length)!;
+      const cr = programBuffers()!.alloc(nb * M * N)!;
+      xr.set(x);
+      mv(xr, 0, 2 * M * K, 2 * K, 2, Wr, 5, N + 3, nb * (N + 3), 1, cr, nb, M, K, N, true);
+      assert.deepEqual(new Float32Array(cr), wantV, `in place [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+      const xc = programBuffers()!.alloc(nb * M * K)!;
+      for (let i = 0; i < xc.length; i++) xc[i] = x[2 * i]!;
+      cr.fill(0);
+      mv(xc, 0, M * K, K, 1, Wr, 5, N + 3, nb * (N + 3), 1, cr, nb, M, K, N, true);
+      assert.deepEqual(new Float32Array(cr), wantV, `contiguous in place [${nb}, ${M}, ${K}] x [${K}, ${N}], call ${rep + 1}`);
+      programBuffers()!.free([xr, cr, xc]);
+      region.release(mark);
     }
   }
   // a call site remembers its last matrix, and still sees a different one

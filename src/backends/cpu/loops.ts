@@ -125,9 +125,13 @@ export function runWhile(cond: CompiledBody, body: CompiledBody, args: ArrayImpl
   const bc = args.slice(p.condNumConsts, p.condNumConsts + p.bodyNumConsts);
   const carry = args.slice(p.condNumConsts + p.bodyNumConsts);
   return withResidentCarries(carry, p.mutable, () => {
+    // the argument lists are built once; each step writes the new carries into them
+    const condArgs = [...cc, ...carry];
+    const bodyArgs = [...bc, ...carry];
     for (;;) {
-      if (!cond.run([...cc, ...carry])[0]!.data[0]) return carry;
-      const outs = body.run([...bc, ...carry]);
+      for (let k = 0; k < carry.length; k++) condArgs[cc.length + k] = bodyArgs[bc.length + k] = carry[k]!;
+      if (!cond.run(condArgs)[0]!.data[0]) return carry;
+      const outs = body.run(bodyArgs);
       for (let k = 0; k < carry.length; k++) carry[k] = outs[k]!;
       own(carry, p.mutable, body.ownedOutputs);
     }

@@ -1,6 +1,6 @@
 // Matrix-vector products x @ W (float32, W's rows contiguous) in WebAssembly SIMD, for
-// compiled code: 16 (or 8) output columns at a time, each pair of columns one f64x2
-// accumulator, so the sums are exactly the JavaScript kernel's (double precision, k
+// compiled code: 16 (or 8) output columns at a time, for one vector (or two, sharing each
+// load of a float32 W), each pair of columns one f64x2 accumulator, so the sums are exactly the JavaScript kernel's (double precision, k
 // ascending, one rounding to float32 at the end) at several times its speed. It is how a
 // decode step's projections and attention (rows of 1 to 4) stop being bound by scalar
 // JavaScript.
@@ -90,19 +90,23 @@ const LOW_HALVES = shuffle([...range(0, 8), ...range(16, 8)]);
 
 // Kernel parameters: x (byte address of the vector, float32), w (byte address of row 0 of
 // the first group of columns), y (byte address of the float32 results), K, the number of
-// groups of columns, and the bytes from one row of W to the next.
+// groups of columns, the bytes from one row of W to the next, and for two-row kernels the
+// bytes from the first vector to the second and from the first results to the second.
 const X = 0;
 const W = 1;
 const Y = 2;
 const K = 3;
 const GROUPS = 4;
 const ROW = 5;
+const X_STEP = 6;
+const Y_STEP = 7;
+const PARAMS = 8;
 // locals
-const G = 6;
-const KK = 7;
-const PA = 8;
-const PB = 9;
-const ACC = 10;
+const G = 8;
+const KK = 9;
+const PA = 10;
+const PB = 11;
+const ACC = 12;
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const brIf = (depth: number) => [0x0d, depth];
@@ -110,40 +114,49 @@ const END = 0x0b;
 const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /**
- * A kernel over groups of 2 * `pairs` columns, one f64x2 accumulator per pair, with W's
- * elements float64 (`wide`: a cached matrix, converted once) or float32 (promoted as read).
+ * A kernel over groups of 2 * `pairs` columns for `rows` vectors at once (each loaded
+ * part of W serves every row), one f64x2 accumulator per pair and row, with W's elements
+ * float64 (`wide`: a cached matrix, converted once) or float32 (promoted as read).
  */
-function kernelBody(pairs: 4 | 8, wide: boolean): number[] {
-  const AV = ACC + pairs;
-  const WL = AV + 1; // float32 W: one loaded vector per two pairs
-  const loaded = wide ? 0 : pairs / 2;
-  const accs = range(ACC, pairs);
+function kernelBody(rows: 1 | 2, pairs: 4 | 8, wide: boolean): number[] {
+  // v128 locals: the accumulators (row by row), each row's x[k] splatted, then for a
+  // float32 W the loaded vector and its two promoted halves
+  const accs = range(0, rows).map((r) => range(ACC + r * pairs, pairs));
+  const AV = ACC + rows * pairs;
+  const WL = AV + rows;
+  const LO = WL + 1;
+  const HI = WL + 2;
+  const vLocals = rows * pairs + rows + (wide ? 1 : 3);
   /** address + g * bytes (the g-th group of columns) */
   const group = (addr: number, bytes: number) => [...get(addr), ...get(G), ...i32(Math.log2(bytes)), SHL, ADD];
-  const multiplyAdd = (acc: number, w: number[]) => [...get(acc), ...get(AV), ...w, ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
+  const multiplyAdd = (acc: number, av: number, w: number) => [...get(acc), ...get(av), ...get(w), ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
+  const everyRow = (pair: number, w: number) => range(0, rows).flatMap((r) => multiplyAdd(accs[r]![pair]!, AV + r, w));
   const products = wide
-    ? accs.flatMap((acc, i) => multiplyAdd(acc, [...get(PB), ...V_LOAD(16 * i)]))
-    : range(0, loaded).flatMap((j) => [
-        ...[...get(PB), ...V_LOAD(16 * j), ...set(WL + j)],
-        ...multiplyAdd(accs[2 * j]!, [...get(WL + j), ...PROMOTE_LOW]),
-        ...multiplyAdd(accs[2 * j + 1]!, [...get(WL + j), ...get(WL + j), ...HIGH_HALF, ...PROMOTE_LOW]),
+    ? range(0, pairs).flatMap((i) => [...get(PB), ...V_LOAD(16 * i), ...set(WL), ...everyRow(i, WL)])
+    : range(0, pairs / 2).flatMap((j) => [
+        ...[...get(PB), ...V_LOAD(16 * j), ...tee(WL), ...PROMOTE_LOW, ...set(LO)],
+        ...[...get(WL), ...get(WL), ...HIGH_HALF, ...PROMOTE_LOW, ...set(HI)],
+        ...everyRow(2 * j, LO),
+        ...everyRow(2 * j + 1, HI),
       ]);
+  const xAt = (r: number) => (r === 0 ? get(PA) : [...get(PA), ...get(X_STEP), ADD]);
+  const yAt = (r: number) => (r === 0 ? group(Y, 8 * pairs) : [...group(Y, 8 * pairs), ...get(Y_STEP), ADD]);
   return [
     ...vec([
       [4, I32],
-      [pairs + 1 + loaded, V128],
+      [vLocals, V128],
     ]),
     ...BLOCK, // exits at once when there are no groups
     ...[...get(GROUPS), EQZ, ...brIf(0)],
     ...LOOP, // over groups of columns
-    ...accs.flatMap((a) => [...F64_ZERO, ...F64X2_SPLAT, ...set(a)]),
+    ...accs.flat().flatMap((a) => [...F64_ZERO, ...F64X2_SPLAT, ...set(a)]),
     ...[...get(X), ...set(PA)],
     ...[...group(W, (wide ? 16 : 8) * pairs), ...set(PB)],
     ...[...i32(0), ...set(KK)],
     ...BLOCK, // exits at once when K is 0
     ...[...get(K), EQZ, ...brIf(0)],
     ...LOOP, // over k: acc += x[k] * W[k, the group's columns]
-    ...[...get(PA), ...F32_LOAD(0), PROMOTE, ...F64X2_SPLAT, ...set(AV)],
+    ...range(0, rows).flatMap((r) => [...xAt(r), ...F32_LOAD(0), PROMOTE, ...F64X2_SPLAT, ...set(AV + r)]),
     ...products,
     ...[...get(PA), ...i32(4), ADD, ...set(PA)],
     ...[...get(PB), ...get(ROW), ADD, ...set(PB)],
@@ -151,11 +164,13 @@ function kernelBody(pairs: 4 | 8, wide: boolean): number[] {
     END, // loop over k
     END, // block
     // the sums rounded to float32 and stored, four at a time
-    ...range(0, pairs / 2).flatMap((j) => [
-      ...group(Y, 8 * pairs),
-      ...[...get(accs[2 * j]!), ...DEMOTE_ZERO, ...get(accs[2 * j + 1]!), ...DEMOTE_ZERO, ...LOW_HALVES],
-      ...V_STORE(16 * j),
-    ]),
+    ...range(0, rows).flatMap((r) =>
+      range(0, pairs / 2).flatMap((j) => [
+        ...yAt(r),
+        ...[...get(accs[r]![2 * j]!), ...DEMOTE_ZERO, ...get(accs[r]![2 * j + 1]!), ...DEMOTE_ZERO, ...LOW_HALVES],
+        ...V_STORE(16 * j),
+      ]),
+    ),
     ...[...get(G), ...i32(1), ADD, ...tee(G), ...get(GROUPS), LT_U, ...brIf(0)],
     END, // loop over groups
     END, // block
@@ -163,13 +178,19 @@ function kernelBody(pairs: 4 | 8, wide: boolean): number[] {
   ];
 }
 
-/** The exported kernels: float32 or float64 W, 8 or 16 columns per group. */
-const KERNELS = { f8: kernelBody(4, false), f16: kernelBody(8, false), d8: kernelBody(4, true), d16: kernelBody(8, true) };
+/** The exported kernels: float32 or float64 W, one row, 8 or 16 columns per group; float32 W, two rows, 8 columns. */
+const KERNELS = {
+  f8: kernelBody(1, 4, false),
+  f16: kernelBody(1, 8, false),
+  d8: kernelBody(1, 4, true),
+  d16: kernelBody(1, 8, true),
+  f8x2: kernelBody(2, 4, false),
+};
 const kernelNames = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 const MODULE = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec(range(0, 6).map(() => [I32])), 0]])),
+  ...section(1, vec([[0x60, ...vec(range(0, PARAMS).map(() => [I32])), 0]])),
   ...section(2, vec([[...name("e"), ...name("m"), 0x02, 0x00, 1]])),
   ...section(3, vec(kernelNames.map(() => [0]))),
   ...section(7, vec(kernelNames.map((n, i) => [...name(n), 0x00, i]))),
@@ -186,8 +207,11 @@ const PAGE = 65536;
 const X_AT = 0;
 /** The results of one call, as float32 (N <= 65536). */
 const Y_AT = 1 << 18;
+/** Floats of scratch for vectors, and for results. */
+const X_FLOATS = (Y_AT - X_AT) / 4;
+const Y_FLOATS = 1 << 16;
 /** Where a volatile matrix is copied. */
-const VOLATILE_AT = 1 << 19;
+const VOLATILE_AT = Y_AT + 4 * Y_FLOATS;
 const RESIDENT_AT = VOLATILE_AT + 4 * VOLATILE_FLOATS;
 const RESIDENT_BYTES = 16 << 20;
 const PROGRAM_AT = RESIDENT_AT + RESIDENT_BYTES;
@@ -309,7 +333,7 @@ interface Wasm {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
-type Kernel = (x: number, w: number, y: number, K: number, groups: number, row: number) => void;
+type Kernel = (x: number, w: number, y: number, K: number, groups: number, row: number, xStep?: number, yStep?: number) => void;
 
 function build(): Built | null {
   const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
@@ -418,33 +442,52 @@ function build(): Built | null {
         }
       }
     }
-    const wide16 = wide ? k.d16 : k.f16;
-    const wide8 = wide ? k.d8 : k.f8;
+    const one16 = wide ? k.d16 : k.f16;
+    const one8 = wide ? k.d8 : k.f8;
+    const two8 = k.f8x2;
     const elem = wide ? 8 : 4;
     const heap = wide ? f64 : f32;
-    const n16 = N >> 4;
-    const n8 = (N >> 3) & 1;
-    const done = 16 * n16 + 8 * n8;
-    // a vector or result in the module's memory (a program buffer) is used where it lies
+    // a vector or result in the module's memory (a program buffer) is used where it lies.
+    // Over a float32 W, rows go two at a time (8-column groups) where their copies fit the
+    // scratch: loading and promoting W is a third of the work, and then serves both (a
+    // decode loop's attention: 11% off the whole loop). Over float64 W, the multiplies and
+    // adds bound the kernel, and pairing measured no gain.
     const aIn = A.buffer === buffer && aSk === 1;
     const cIn = C.buffer === buffer;
+    const pairs = M >= 2 && !wide && (aIn || 2 * K <= X_FLOATS) && (cIn || 2 * N <= Y_FLOATS);
     for (let b = 0; b < nb; b++) {
       const w = base + b * batchBytes;
-      for (let m = 0; m < M; m++) {
+      for (let m = 0; m < M; ) {
+        const rows = pairs && m + 1 < M ? 2 : 1;
         const row = aOff + b * aSb + m * aSm;
         let x = X_AT;
         if (aIn) x = A.byteOffset + 4 * row;
-        else for (let i = 0, p = row; i < K; i++, p += aSk) f32[i] = A[p]!;
+        else for (let r = 0, q = 0; r < rows; r++) for (let i = 0, p = row + r * aSm; i < K; i++, p += aSk) f32[q++] = A[p]!;
+        const xStep = aIn ? 4 * aSm : 4 * K;
         const o = (b * M + m) * N;
         const y = cIn ? C.byteOffset + 4 * o : Y_AT;
-        if (n16 > 0) wide16(x, w, y, K, n16, rowBytes);
-        if (n8 > 0) wide8(x, w + 16 * n16 * elem, y + 64 * n16, K, 1, rowBytes);
-        if (!cIn) for (let j = 0; j < done; j++) C[o + j] = f32[Y_AT / 4 + j]!;
-        for (let j = done; j < N; j++) {
-          let c = 0;
-          for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f32[x / 4 + i]! * heap[q]!;
-          C[o + j] = c;
+        let done: number;
+        if (rows === 2) {
+          done = 8 * (N >> 3);
+          if (done > 0) two8(x, w, y, K, N >> 3, rowBytes, xStep, 4 * N);
+        } else {
+          const n16 = N >> 4;
+          const n8 = (N >> 3) & 1;
+          done = 16 * n16 + 8 * n8;
+          if (n16 > 0) one16(x, w, y, K, n16, rowBytes);
+          if (n8 > 0) one8(x, w + 16 * n16 * elem, y + 64 * n16, K, 1, rowBytes);
         }
+        for (let r = 0; r < rows; r++) {
+          const or = o + r * N;
+          if (!cIn) for (let j = 0; j < done; j++) C[or + j] = f32[Y_AT / 4 + r * N + j]!;
+          const xr = x / 4 + (r * xStep) / 4;
+          for (let j = done; j < N; j++) {
+            let c = 0;
+            for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f32[xr + i]! * heap[q]!;
+            C[or + j] = c;
+          }
+        }
+        m += rows;
       }
     }
   };
