@@ -12,6 +12,7 @@ import { optimizeJaxpr } from "../src/compiler/passes.js";
 import { ArrayImpl } from "../src/core/array.js";
 import type { Array as JArray } from "../src/index.js";
 import { jit, numpy as jnp, lax } from "../src/index.js";
+import { gather } from "../src/primitives/gather_scatter.js";
 
 /** Checks fast(x), rounded to float32, against reference(x) over a spread of float32 inputs. */
 function withinOneUlp(label: string, fast: (x: number) => number, reference: (x: number) => number): void {
@@ -364,4 +365,54 @@ test("compiled programs' float32 buffers: allocated in the kernel's memory, free
   const x = f32(3 * 64, 9, [3, 64]);
   const w = f32(64 * 40, 10, [64, 40]);
   same(jit(f, { backend: "cpu" })(x, w), f(x, w), "jit equals eager");
+});
+
+test("gather with clamped indices is generated inline on the cpu engine: equal to eager, out-of-range rows clamped", () => {
+  const operand = f32(5 * 4 * 3, 11, [5, 4, 3]);
+  const cases: [string, JArray][] = [
+    ["rows of [4, 3]", jnp.array([[0], [4], [-3], [9], [2]], { dtype: "int32" })],
+    [
+      "[3]-slices, k = 2",
+      jnp.array(
+        [
+          [
+            [0, 0],
+            [4, 3],
+            [-1, 7],
+          ],
+          [
+            [2, 1],
+            [5, -2],
+            [3, 3],
+          ],
+        ],
+        { dtype: "int32" },
+      ),
+    ],
+    [
+      "single elements, k = 3",
+      jnp.array(
+        [
+          [1, 2, 2],
+          [7, -1, 9],
+        ],
+        { dtype: "int32" },
+      ),
+    ],
+    ["uint32 indices", jnp.array([[1], [4000000000]], { dtype: "uint32" })],
+    ["one element", jnp.array([2, 3, 1], { dtype: "int32" })],
+    ["one index (a number in the generated code)", jnp.array([[7]], { dtype: "int32" })],
+  ];
+  for (const [label, idx] of cases) {
+    for (const mode of ["clip", "promise_in_bounds"] as const) {
+      const f = (x: JArray, i: JArray) => gather(x, i, { mode }).mul(2);
+      same(jit(f, { backend: "cpu" })(operand, idx), f(operand, idx), `${label}, ${mode}`);
+      assert.doesNotMatch(compiledSource(optimizeJaxpr(jit(f).lower(operand, idx))), /P_gather/, `${label}: inline`);
+    }
+  }
+  // fill mode keeps the eager kernel (out-of-range rows are NaN)
+  const fill = (x: JArray, i: JArray) => gather(x, i, { mode: "fill" });
+  const idx = cases[0]![1];
+  same(jit(fill, { backend: "cpu" })(operand, idx), fill(operand, idx), "fill");
+  assert.match(compiledSource(optimizeJaxpr(jit(fill).lower(operand, idx))), /P_gather/);
 });

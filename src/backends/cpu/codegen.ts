@@ -4,7 +4,8 @@
 // views feeding them and the reductions of their results, into single loop nests over
 // typed arrays; values of one element become JS locals; dot_general runs a register-blocked
 // kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
-// dynamic_slice, dynamic_update_slice and last-axis argmax/argmin are generated inline;
+// dynamic_slice, dynamic_update_slice, clamped gathers and last-axis argmax/argmin are
+// generated inline;
 // scan and while run their bodies compiled the same way (loops.ts), owning their carries,
 // so a dynamic_update_slice of a carry (a KV cache) writes in place; every other
 // primitive calls its eager `impl`. Buffers for intermediates are
@@ -28,6 +29,7 @@ import { type DType, isHalf, ownTypedArray, type TypedArray, typedArrayFor } fro
 import { type Atom, type ClosedJaxpr, evalJaxpr, type Jaxpr, type JaxprEqn, Literal, Var } from "../../core/jaxpr.js";
 import { sizeOf, stridesOf } from "../../core/shape.js";
 import type { ScanParams, WhileParams } from "../../primitives/control_flow.js";
+import type { GatherParams } from "../../primitives/gather_scatter.js";
 import { planBuffers, type Storage } from "./buffers.js";
 import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_expr.js";
 import { stridedCopy } from "./kernels.js";
@@ -392,6 +394,10 @@ return function compiled(args) {
       this.emitArgReduce(e);
       return;
     }
+    if (isClampedGather(e)) {
+      this.emitGather(e);
+      return;
+    }
     if (e.prim.name === "scan") {
       const p = e.params as ScanParams;
       const carry = e.inputs.slice(p.numConsts, p.numConsts + p.numCarry);
@@ -580,6 +586,47 @@ return function compiled(args) {
     }
     const target = this.bufferFor(out);
     if (out.aval.size > 0) this.emitWindowCopy(src, operand.aval.shape, sizes, start, target, false);
+  }
+
+  /**
+   * gather with clamped indices (an embedding lookup): per index row, the clamped offset of
+   * its slice, then the slice copied, as the eager kernel does.
+   */
+  private emitGather(e: JaxprEqn): void {
+    const [operand, indices] = e.inputs as [Atom, Atom];
+    const out = e.outBinders[0]!;
+    const shape = operand.aval.shape;
+    const k = indices.aval.shape[indices.aval.ndim - 1]!;
+    const rows = indices.aval.size / k;
+    const slice = sizeOf(shape.slice(k));
+    const st = stridesOf(shape);
+    const src = this.data(operand);
+    const one = indices.aval.size === 1 ? this.local(indices) : null;
+    const idx = one === null ? this.data(indices) : "";
+    const b = this.fresh("b");
+    const off = this.fresh("off");
+    const offset = (row: string) =>
+      [...Array(k).keys()]
+        .map((d) => {
+          const i = one ?? `${idx}[${row} * ${k} + ${d}]`;
+          return `Math.min(Math.max(${i}, 0), ${shape[d]! - 1}) * ${st[d]}`;
+        })
+        .join(" + ") || "0";
+    if (out.aval.size === 1) {
+      const name = this.nameOf(out);
+      this.emit(`const ${name} = ${src}[${offset("0")}];`);
+      this.vals.set(out, { aval: out.aval, local: name });
+      return;
+    }
+    const target = this.bufferFor(out);
+    this.emit(`for (let ${b} = 0; ${b} < ${rows}; ${b}++) {`);
+    this.emit(`const ${off} = ${offset(b)};`);
+    if (slice >= 16) this.emit(`${target}.set(${src}.subarray(${off}, ${off} + ${slice}), ${b} * ${slice});`);
+    else {
+      const r = this.fresh("r");
+      this.emit(`for (let ${r} = 0; ${r} < ${slice}; ${r}++) ${target}[${b} * ${slice} + ${r}] = ${src}[${off} + ${r}];`);
+    }
+    this.emit("}");
   }
 
   /**
@@ -984,7 +1031,14 @@ function writesOwnBuffer(e: JaxprEqn): boolean {
   const out = e.outBinders[0]?.aval;
   // one element stays a number
   if (out === undefined || out.size === 1) return false;
-  return isLastAxisArgReduce(e) || (e.prim.name === "dynamic_slice" && !isHalf(out.dtype));
+  return isLastAxisArgReduce(e) || isClampedGather(e) || (e.prim.name === "dynamic_slice" && !isHalf(out.dtype));
+}
+
+/** gather in clip (or promise_in_bounds) mode of numbers stored as numbers: generated inline. */
+function isClampedGather(e: JaxprEqn): boolean {
+  if (e.prim.name !== "gather" || (e.params as GatherParams).mode === "fill") return false;
+  const [operand, indices] = e.inputs as [Atom, Atom];
+  return !isHalf(operand.aval.dtype) && indices.aval.size > 0;
 }
 
 /** argmax/argmin over the last axis of a non-empty array of numbers stored as numbers (not 16-bit float bits). */
@@ -996,7 +1050,7 @@ function isLastAxisArgReduce(e: JaxprEqn): boolean {
 }
 
 /** Opaque primitives lowered to generated code (the rest call their eager impl, which could call back into jit). */
-const GENERATED = new Set(["reshape", "dynamic_slice", "dynamic_update_slice", "argmax", "argmin"]);
+const GENERATED = new Set(["reshape", "dynamic_slice", "dynamic_update_slice", "argmax", "argmin", "gather"]);
 
 function isDot(e: JaxprEqn): boolean {
   return (
