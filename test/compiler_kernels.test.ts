@@ -7,7 +7,8 @@ import { compiledSource } from "../src/backends/cpu/codegen.js";
 import { expF32, tanhF32 } from "../src/backends/cpu/fastmath.js";
 import { batchedMatmul } from "../src/backends/cpu/kernels.js";
 import { matmulKernel } from "../src/backends/cpu/matmul.js";
-import { matvec, matvecSite, programBuffers, RangeAllocator, residentRegion } from "../src/backends/cpu/matvec_wasm.js";
+import { matvec, matvecSite, programBuffers, residentRegion } from "../src/backends/cpu/matvec_wasm.js";
+import { RangeAllocator } from "../src/backends/cpu/range_allocator.js";
 import { optimizeJaxpr } from "../src/compiler/passes.js";
 import { ArrayImpl } from "../src/core/array.js";
 import type { Array as JArray } from "../src/index.js";
@@ -300,6 +301,12 @@ test("WebAssembly matrix-vector kernel: the JavaScript kernel's sums exactly, an
       assert.deepEqual(got, want, `matrix scaled by ${scale}, call ${rep + 1} at one site`);
     }
   }
+  // a fixed matrix too large for the kernel's cache runs in the JavaScript kernel
+  const big = jnp.ones([2048, 2049]).mul(0.5);
+  const row = jnp.arange(2048).astype("float32").reshape([1, 2048]);
+  const dotBig = (x: JArray, w: JArray) => jnp.dot(x, w);
+  assert.doesNotMatch(compiledSource(optimizeJaxpr(jit(dotBig).lower(row, big))), /matvec_\d+/);
+  same(jit(dotBig, { backend: "cpu" })(row, big), dotBig(row, big), "a 2048×2049 matrix");
   const f = (x: JArray, w: JArray) => [jnp.dot(x, w), jnp.dot(x, w.mul(2))];
   const x = f32(64, 1, [1, 64]);
   const w = f32(64 * 24, 2, [64, 24]);

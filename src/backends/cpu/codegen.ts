@@ -35,7 +35,7 @@ import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_exp
 import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
-import { matvec, matvecSite, programBuffers, VOLATILE_FLOATS } from "./matvec_wasm.js";
+import { CACHED_FLOATS, matvec, matvecSite, programBuffers, VOLATILE_FLOATS } from "./matvec_wasm.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -681,17 +681,19 @@ return function compiled(args) {
     const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
     const mv = matvec();
     // a few rows times a matrix (a decode step's projections, and its attention over the
-    // key-value cache): the WebAssembly kernel. A matrix the program may write to is read in
-    // place when it is a loop carry in the kernel's resident region, else copied per call,
-    // so it needs contiguous columns and a span not much beyond its own size.
+    // key-value cache): the WebAssembly kernel. A fixed matrix (an argument or constant) is
+    // cached there, up to a size. A matrix the program may write to is read in place when
+    // it is a loop carry in the kernel's resident region, else copied per call, so it needs
+    // contiguous columns and a span not much beyond its own size.
     const fixed = this.val(rhs).immutable === true;
     const [wSb, wSk, wSn] = b.strides as [number, number, number];
     const span = (nb - 1) * wSb + (K - 1) * wSk + N;
     const volatileOk = wSn === 1 && span <= VOLATILE_FLOATS && span <= 4 * nb * K * N;
-    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixed || volatileOk)) {
+    const fixedOk = fixed && nb * K * N <= CACHED_FLOATS;
+    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixedOk || volatileOk)) {
       const target = this.bufferFor(out);
       this.emit(
-        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixed}, ${this.capture(matvecSite(), "site")});`,
+        `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixedOk}, ${this.capture(matvecSite(), "site")});`,
       );
       return;
     }

@@ -71,20 +71,16 @@ function overlap(a: TypedArray, b: TypedArray): boolean {
  * Runs a loop with its first carry copies in the resident region, and copies whatever
  * carries still lie there into ordinary arrays before the region is released.
  */
-function withResidentCarries(
-  carry: ArrayImpl[],
-  mutable: readonly boolean[],
-  loop: (region: ResidentRegion | null) => ArrayImpl[],
-): ArrayImpl[] {
+function withResidentCarries(carry: ArrayImpl[], mutable: readonly boolean[], loop: () => ArrayImpl[]): ArrayImpl[] {
   const region = residentRegion();
   if (!region) {
     own(carry, mutable, null);
-    return loop(null);
+    return loop();
   }
   const mark = region.mark();
   try {
     own(carry, mutable, null, region);
-    return loop(region).map((a) => (region.holds(a.data) ? new ArrayImpl(a.data.slice(), a.aval) : a));
+    return loop().map((a) => (region.holds(a.data) ? new ArrayImpl(a.data.slice(), a.aval) : a));
   } finally {
     region.release(mark);
   }

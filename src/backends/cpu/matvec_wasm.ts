@@ -17,6 +17,7 @@
 // vectors and results are read and written where they lie; others are copied per call.
 // Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
+import { RangeAllocator } from "./range_allocator.js";
 
 /**
  * C[b, m, n] = Σ_k A[b, m, k] * W[b, k, n], with MatmulKernel's arguments: the operands
@@ -46,6 +47,8 @@ export type Matvec = (
 
 /** The most floats a volatile W's span (from its first to its last element) may cover. */
 export const VOLATILE_FLOATS = 1 << 20;
+/** The most floats a fixed W may have (a quarter of the cache, which holds them as float64). */
+export const CACHED_FLOATS = 1 << 22;
 
 // ---- the module, assembled by hand ----
 
@@ -252,47 +255,6 @@ export interface ProgramBuffers {
   free(buffers: Float32Array[]): void;
 }
 
-/** First-fit allocation of byte ranges, with freed ranges merged with their free neighbours. */
-export class RangeAllocator {
-  /** The free ranges, in address order, none touching another. */
-  private readonly free: { at: number; bytes: number }[];
-  constructor(at: number, bytes: number) {
-    this.free = [{ at, bytes }];
-  }
-  /** The start of `bytes` bytes, or -1 when no free range is that large. */
-  alloc(bytes: number): number {
-    const i = this.free.findIndex((r) => r.bytes >= bytes);
-    if (i < 0) return -1;
-    const r = this.free[i]!;
-    const at = r.at;
-    r.at += bytes;
-    r.bytes -= bytes;
-    if (r.bytes === 0) this.free.splice(i, 1);
-    return at;
-  }
-  release(at: number, bytes: number): void {
-    const free = this.free;
-    let i = 0;
-    while (i < free.length && free[i]!.at < at) i++;
-    const prev = free[i - 1];
-    const next = free[i];
-    const joinsPrev = prev !== undefined && prev.at + prev.bytes === at;
-    const joinsNext = next !== undefined && at + bytes === next.at;
-    if (joinsPrev && joinsNext) {
-      prev.bytes += bytes + next.bytes;
-      free.splice(i, 1);
-    } else if (joinsPrev) prev.bytes += bytes;
-    else if (joinsNext) {
-      next.at = at;
-      next.bytes += bytes;
-    } else free.splice(i, 0, { at, bytes });
-  }
-  /** How many free ranges there are (for tests). */
-  get pieces(): number {
-    return this.free.length;
-  }
-}
-
 /** A call site's memory of the last cached matrix it used, so a repeat call skips the lookup. */
 export interface MatvecSite {
   matrix: WeakRef<Float32Array> | undefined;
@@ -361,6 +323,8 @@ function build(): Built | null {
     const hit = layouts?.get(layout);
     if (hit !== undefined) return hit;
     const bytes = aligned(8 * nb * K * N);
+    if (nb * K * N > CACHED_FLOATS)
+      throw new Error(`jaxts internal error: a ${nb}×${K}×${N} matrix is too large for the matrix-vector cache`);
     if (top + bytes > CACHE_START + CACHE_BYTES) {
       cache = new WeakMap();
       generation++;
