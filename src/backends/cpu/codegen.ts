@@ -5,14 +5,14 @@
 // typed arrays; values of one element become JS locals; dot_general runs a register-blocked
 // kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
 // dynamic_slice, dynamic_update_slice, clamped gathers and last-axis argmax/argmin are
-// generated inline;
-// scan and while run their bodies compiled the same way (loops.ts), owning their carries,
-// so a dynamic_update_slice of a carry (a KV cache) writes in place; every other
-// primitive calls its eager `impl`. Buffers for intermediates are
-// allocated once, at compile time, and reused by every call (two intermediates whose
-// lifetimes do not overlap share one; float32 ones lie in the WebAssembly kernel's memory
-// while it has room); outputs are written to fresh arrays, since callers keep them. Where `new Function` is forbidden (a strict Content-Security-Policy), the
-// compiled function is the jaxpr interpreter instead.
+// generated inline; scan and while run their bodies compiled the same way (loops.ts),
+// owning their carries, so a dynamic_update_slice of a carry (a KV cache) writes in place;
+// every other primitive calls its eager `impl`. Buffers for intermediates are allocated
+// once, at compile time, and reused by every call (two intermediates whose lifetimes do not
+// overlap share one; float32 ones lie in the WebAssembly kernel's memory while it has
+// room); outputs are written to fresh arrays, since callers keep them. Where `new Function`
+// is forbidden (a strict Content-Security-Policy), the compiled function is the jaxpr
+// interpreter instead.
 //
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
@@ -218,7 +218,9 @@ class Generator {
     // Only a primitive's impl can call back into this function (a debug callback running
     // the same jitted function, say); such a nested call must not clobber the buffers the
     // outer one is using, so it is interpreted. Without impl calls, no guard is needed.
-    const reentrant = this.plan.nodes.some((n) => n.kind === "opaque" && !GENERATED.has(n.eqn.prim.name) && !isDot(n.eqn));
+    const reentrant = this.plan.nodes.some(
+      (n) => n.kind === "opaque" && !GENERATED.has(n.eqn.prim.name) && !isDot(n.eqn) && !isClampedGather(n.eqn),
+    );
     const source = reentrant
       ? `"use strict";
 let busy = false;
@@ -611,7 +613,7 @@ return function compiled(args) {
           const i = one ?? `${idx}[${row} * ${k} + ${d}]`;
           return `Math.min(Math.max(${i}, 0), ${shape[d]! - 1}) * ${st[d]}`;
         })
-        .join(" + ") || "0";
+        .join(" + ");
     if (out.aval.size === 1) {
       const name = this.nameOf(out);
       this.emit(`const ${name} = ${src}[${offset("0")}];`);
@@ -1052,7 +1054,7 @@ function isLastAxisArgReduce(e: JaxprEqn): boolean {
 }
 
 /** Opaque primitives lowered to generated code (the rest call their eager impl, which could call back into jit). */
-const GENERATED = new Set(["reshape", "dynamic_slice", "dynamic_update_slice", "argmax", "argmin", "gather"]);
+const GENERATED = new Set(["reshape", "dynamic_slice", "dynamic_update_slice", "argmax", "argmin"]);
 
 function isDot(e: JaxprEqn): boolean {
   return (
