@@ -12,7 +12,9 @@ const STEPS = 3;
 
 /**
  * Same structure, dtypes and shapes; integer leaves (step counts) equal, float leaves equal
- * up to a few float32 ulps (a compiled jit may fuse operations or use its own exp/tanh).
+ * up to float32 roundings (a compiled jit may fuse operations, use its own exp/tanh, and
+ * sums the products of a few rows by a matrix in float32, as XLA does, where the eager
+ * kernels sum in float64).
  */
 function assertTreesEqual(actual: unknown, expected: unknown, label: string): void {
   const [al, adef] = tree.flatten(actual);
@@ -23,7 +25,7 @@ function assertTreesEqual(actual: unknown, expected: unknown, label: string): vo
     const y = el[i] as JArray;
     assert.equal(x.dtype, y.dtype, `${label} leaf ${i} dtype`);
     assert.deepEqual([...x.shape], [...y.shape], `${label} leaf ${i} shape`);
-    if (x.dtype === "float32") assertAllClose(x, Array.from(y.dataSync()), { rtol: 1e-6, atol: 1e-9 }, `${label} leaf ${i}`);
+    if (x.dtype === "float32") assertAllClose(x, Array.from(y.dataSync()), { rtol: 1e-5, atol: 1e-8 }, `${label} leaf ${i}`);
     else assert.deepEqual(Array.from(x.dataSync()), Array.from(y.dataSync()), `${label} leaf ${i} values`);
   });
 }

@@ -17,8 +17,10 @@
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
 // reductions accumulate in double precision in the same order. The exceptions: float32
-// exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical) and a
-// matmul zero times an infinity (NaN here, per IEEE; the eager kernel skips zeros).
+// exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical); products
+// of up to 4 rows by a float32 matrix, which the WebAssembly kernel sums in float32 as
+// XLA's CPU dot does (the eager kernel sums in float64); and a matmul zero times an
+// infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
 import { expandComposites } from "../../compiler/expand.js";
 import { defaultClass, type EqnClass, type FusionPlan, type LoopNode, planFusion } from "../../compiler/fusion.js";
@@ -683,10 +685,10 @@ return function compiled(args) {
     const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
     const mv = matvec();
     // a few rows times a matrix (a decode step's projections, and its attention over the
-    // key-value cache): the WebAssembly kernel. A fixed matrix (an argument or constant) is
-    // cached there, up to a size. A matrix the program may write to is read in place when
-    // it is a loop carry in the kernel's resident region, else copied per call, so it needs
-    // contiguous columns and a span not much beyond its own size.
+    // key-value cache): the WebAssembly kernel, summing in float32. A fixed matrix (an
+    // argument or constant) is cached there, up to a size. A matrix the program may write to
+    // is read in place when it is a loop carry in the kernel's resident region, else copied
+    // per call, so it needs contiguous columns and a span not much beyond its own size.
     const fixed = this.val(rhs).immutable === true;
     const [wSb, wSk, wSn] = b.strides as [number, number, number];
     const span = (nb - 1) * wSb + (K - 1) * wSk + N;

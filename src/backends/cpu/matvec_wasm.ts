@@ -1,14 +1,15 @@
 // Matrix-vector products x @ W (float32, W's rows contiguous) in WebAssembly SIMD, for
-// compiled code: 16 (or 8) output columns at a time, for one vector (or two, sharing each
-// load of a float32 W), each pair of columns one f64x2 accumulator, so the sums are exactly the JavaScript kernel's (double precision, k
-// ascending, one rounding to float32 at the end) at several times its speed. It is how a
-// decode step's projections and attention (rows of 1 to 4) stop being bound by scalar
-// JavaScript.
+// compiled code: 16 (or 8) output columns at a time, for one vector or two (sharing each
+// load of W), one f32x4 accumulator per four columns. Each column's sum is float32 with k
+// ascending, each product and each partial sum rounded to float32: what XLA's CPU dot and
+// ONNX Runtime compute, not the float64 sums of the eager and JavaScript kernels (results
+// differ by float32 roundings, about 1e-7 relative per term). That buys four multiply-adds
+// per instruction pair instead of two, and no conversions: a decode step's projections and
+// attention (rows of 1 to 4) are no longer bound by scalar JavaScript.
 //
 // W must sit in the module's memory:
 // - a weight matrix (a jitted function's argument or constant: arrays are immutable) is
-//   copied there once, converted to float64 (so the kernel reads it with no promotion),
-//   and found again by identity; each call site remembers its last matrix;
+//   copied there once and found again by identity; each call site remembers its last one;
 // - a loop's carry (a decode loop's key-value cache, which the loop updates in place) is
 //   kept there for the whole loop (the resident region, loops.ts), and read where it lies;
 // - any other matrix the program writes to is copied per call, as one block spanning its
@@ -47,8 +48,8 @@ export type Matvec = (
 
 /** The most floats a volatile W's span (from its first to its last element) may cover. */
 export const VOLATILE_FLOATS = 1 << 20;
-/** The most floats a fixed W may have (a quarter of the cache, which holds them as float64). */
-export const CACHED_FLOATS = 1 << 22;
+/** The most floats a fixed W may have (a quarter of the cache). */
+export const CACHED_FLOATS = 1 << 23;
 
 // ---- the module, assembled by hand ----
 
@@ -79,22 +80,16 @@ const EQZ = 0x45;
 const LT_U = 0x49;
 const V_LOAD = (offset: number) => simd(0x00, 0, ...leb(offset));
 const V_STORE = (offset: number) => simd(0x0b, 0, ...leb(offset));
-const F32_LOAD = (offset: number) => [0x2a, 2, ...leb(offset)];
-const PROMOTE = 0xbb;
-const F64X2_SPLAT = simd(0x14);
-const F64X2_ADD = simd(0xf0);
-const F64X2_MUL = simd(0xf2);
-const PROMOTE_LOW = simd(0x5f);
-const DEMOTE_ZERO = simd(0x5e);
-const shuffle = (lanes: number[]) => simd(0x0d, ...lanes);
+const F32X4_ADD = simd(0xe4);
+const F32X4_MUL = simd(0xe6);
+const LOAD32_SPLAT = (offset: number) => simd(0x09, 2, ...leb(offset));
+const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
-const HIGH_HALF = shuffle([...range(8, 8), ...range(0, 8)]);
-const LOW_HALVES = shuffle([...range(0, 8), ...range(16, 8)]);
 
-// Kernel parameters: x (byte address of the vector, float32), w (byte address of row 0 of
-// the first group of columns), y (byte address of the float32 results), K, the number of
-// groups of columns, the bytes from one row of W to the next, and for two-row kernels the
-// bytes from the first vector to the second and from the first results to the second.
+// Kernel parameters: x (byte address of the vector), w (byte address of row 0 of the first
+// group of columns), y (byte address of the results), K, the number of groups of columns,
+// the bytes from one row of W to the next, and for two-row kernels the bytes from the first
+// vector to the second and from the first results to the second.
 const X = 0;
 const W = 1;
 const Y = 2;
@@ -114,65 +109,54 @@ const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const brIf = (depth: number) => [0x0d, depth];
 const END = 0x0b;
-const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /**
- * A kernel over groups of 2 * `pairs` columns for `rows` vectors at once (each loaded
- * part of W serves every row), one f64x2 accumulator per pair and row, with W's elements
- * float64 (`wide`: a cached matrix, converted once) or float32 (promoted as read).
+ * A kernel over groups of 4 * `quads` columns for `rows` vectors at once (each loaded part
+ * of W serves every row), one f32x4 accumulator per four columns and row.
  */
-function kernelBody(rows: 1 | 2, pairs: 4 | 8, wide: boolean): number[] {
-  // v128 locals: the accumulators (row by row), each row's x[k] splatted, then for a
-  // float32 W the loaded vector and its two promoted halves
-  const accs = range(0, rows).map((r) => range(ACC + r * pairs, pairs));
-  const AV = ACC + rows * pairs;
+function kernelBody(rows: 1 | 2, quads: 2 | 4): number[] {
+  // v128 locals: the accumulators (row by row), each row's x[k] splatted, the loaded W
+  const accs = range(0, rows).map((r) => range(ACC + r * quads, quads));
+  const AV = ACC + rows * quads;
   const WL = AV + rows;
-  const LO = WL + 1;
-  const HI = WL + 2;
-  const vLocals = rows * pairs + rows + (wide ? 1 : 3);
-  /** address + g * bytes (the g-th group of columns) */
-  const group = (addr: number, bytes: number) => [...get(addr), ...get(G), ...i32(Math.log2(bytes)), SHL, ADD];
-  const multiplyAdd = (acc: number, av: number, w: number) => [...get(acc), ...get(av), ...get(w), ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
-  const everyRow = (pair: number, w: number) => range(0, rows).flatMap((r) => multiplyAdd(accs[r]![pair]!, AV + r, w));
-  const products = wide
-    ? range(0, pairs).flatMap((i) => [...get(PB), ...V_LOAD(16 * i), ...set(WL), ...everyRow(i, WL)])
-    : range(0, pairs / 2).flatMap((j) => [
-        ...[...get(PB), ...V_LOAD(16 * j), ...tee(WL), ...PROMOTE_LOW, ...set(LO)],
-        ...[...get(WL), ...get(WL), ...HIGH_HALF, ...PROMOTE_LOW, ...set(HI)],
-        ...everyRow(2 * j, LO),
-        ...everyRow(2 * j + 1, HI),
-      ]);
-  const xAt = (r: number) => (r === 0 ? get(PA) : [...get(PA), ...get(X_STEP), ADD]);
-  const yAt = (r: number) => (r === 0 ? group(Y, 8 * pairs) : [...group(Y, 8 * pairs), ...get(Y_STEP), ADD]);
+  const groupBytes = 16 * quads;
+  /** address + g * groupBytes (the g-th group of columns) */
+  const group = (addr: number) => [...get(addr), ...get(G), ...i32(Math.log2(groupBytes)), SHL, ADD];
+  const step = (r: number, base: number[], by: number) => (r === 0 ? base : [...base, ...get(by), ADD]);
   return [
     ...vec([
       [4, I32],
-      [vLocals, V128],
+      [rows * quads + rows + 1, V128],
     ]),
     ...BLOCK, // exits at once when there are no groups
     ...[...get(GROUPS), EQZ, ...brIf(0)],
     ...LOOP, // over groups of columns
-    ...accs.flat().flatMap((a) => [...F64_ZERO, ...F64X2_SPLAT, ...set(a)]),
+    ...accs.flat().flatMap((a) => [...V128_ZERO, ...set(a)]),
     ...[...get(X), ...set(PA)],
-    ...[...group(W, (wide ? 16 : 8) * pairs), ...set(PB)],
+    ...[...group(W), ...set(PB)],
     ...[...i32(0), ...set(KK)],
     ...BLOCK, // exits at once when K is 0
     ...[...get(K), EQZ, ...brIf(0)],
     ...LOOP, // over k: acc += x[k] * W[k, the group's columns]
-    ...range(0, rows).flatMap((r) => [...xAt(r), ...F32_LOAD(0), PROMOTE, ...F64X2_SPLAT, ...set(AV + r)]),
-    ...products,
+    ...range(0, rows).flatMap((r) => [...step(r, get(PA), X_STEP), ...LOAD32_SPLAT(0), ...set(AV + r)]),
+    ...range(0, quads).flatMap((q) => [
+      ...[...get(PB), ...V_LOAD(16 * q), ...set(WL)],
+      ...range(0, rows).flatMap((r) => [
+        ...get(accs[r]![q]!),
+        ...get(AV + r),
+        ...get(WL),
+        ...F32X4_MUL,
+        ...F32X4_ADD,
+        ...set(accs[r]![q]!),
+      ]),
+    ]),
     ...[...get(PA), ...i32(4), ADD, ...set(PA)],
     ...[...get(PB), ...get(ROW), ADD, ...set(PB)],
     ...[...get(KK), ...i32(1), ADD, ...tee(KK), ...get(K), LT_U, ...brIf(0)],
     END, // loop over k
     END, // block
-    // the sums rounded to float32 and stored, four at a time
     ...range(0, rows).flatMap((r) =>
-      range(0, pairs / 2).flatMap((j) => [
-        ...yAt(r),
-        ...[...get(accs[r]![2 * j]!), ...DEMOTE_ZERO, ...get(accs[r]![2 * j + 1]!), ...DEMOTE_ZERO, ...LOW_HALVES],
-        ...V_STORE(16 * j),
-      ]),
+      range(0, quads).flatMap((q) => [...step(r, group(Y), Y_STEP), ...get(accs[r]![q]!), ...V_STORE(16 * q)]),
     ),
     ...[...get(G), ...i32(1), ADD, ...tee(G), ...get(GROUPS), LT_U, ...brIf(0)],
     END, // loop over groups
@@ -181,14 +165,8 @@ function kernelBody(rows: 1 | 2, pairs: 4 | 8, wide: boolean): number[] {
   ];
 }
 
-/** The exported kernels: float32 or float64 W, one row, 8 or 16 columns per group; float32 W, two rows, 8 columns. */
-const KERNELS = {
-  f8: kernelBody(1, 4, false),
-  f16: kernelBody(1, 8, false),
-  d8: kernelBody(1, 4, true),
-  d16: kernelBody(1, 8, true),
-  f8x2: kernelBody(2, 4, false),
-};
+/** The exported kernels: one or two rows, 16 or 8 columns per group. */
+const KERNELS = { r1c16: kernelBody(1, 4), r1c8: kernelBody(1, 2), r2c16: kernelBody(2, 4), r2c8: kernelBody(2, 2) };
 const kernelNames = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 const MODULE = new Uint8Array([
@@ -295,7 +273,7 @@ interface Wasm {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
-type Kernel = (x: number, w: number, y: number, K: number, groups: number, row: number, xStep?: number, yStep?: number) => void;
+type Kernel = (x: number, w: number, y: number, K: number, groups: number, row: number, xStep: number, yStep: number) => void;
 
 function build(): Built | null {
   const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
@@ -311,9 +289,8 @@ function build(): Built | null {
     return null;
   }
   const f32 = new Float32Array(buffer);
-  const f64 = new Float64Array(buffer);
 
-  // cached matrices: per matrix, per layout, where its contiguous float64 [nb, K, N] copy starts
+  // cached matrices: per matrix, per layout, where its contiguous [nb, K, N] copy starts
   let cache = new WeakMap<TypedArray, Map<string, number>>();
   let generation = 0;
   let top = CACHE_START;
@@ -322,7 +299,7 @@ function build(): Built | null {
     let layouts = cache.get(W);
     const hit = layouts?.get(layout);
     if (hit !== undefined) return hit;
-    const bytes = aligned(8 * nb * K * N);
+    const bytes = aligned(4 * nb * K * N);
     if (nb * K * N > CACHED_FLOATS)
       throw new Error(`jaxts internal error: a ${nb}×${K}×${N} matrix is too large for the matrix-vector cache`);
     if (top + bytes > CACHE_START + CACHE_BYTES) {
@@ -331,12 +308,12 @@ function build(): Built | null {
       layouts = undefined;
       top = CACHE_START;
     }
-    let q = top / 8;
+    let q = top / 4;
     for (let b = 0; b < nb; b++) {
       for (let k = 0; k < K; k++) {
         const row = wOff + b * wSb + k * wSk;
-        if (wSn === 1) f64.set(W.subarray(row, row + N), q);
-        else for (let j = 0; j < N; j++) f64[q + j] = W[row + j * wSn]!;
+        if (wSn === 1) f32.set(W.subarray(row, row + N), q);
+        else for (let j = 0; j < N; j++) f32[q + j] = W[row + j * wSn]!;
         q += N;
       }
     }
@@ -381,9 +358,8 @@ function build(): Built | null {
   };
 
   const product: Matvec = (A, aOff, aSb, aSm, aSk, W, wOff, wSb, wSk, wSn, C, nb, M, K, N, volatile, site) => {
-    // where W's rows lie in the module's memory, and whether as float64 (a cached copy)
+    // where W's rows lie in the module's memory
     let base: number;
-    let wide = false;
     let rowBytes = 4 * wSk;
     let batchBytes = 4 * wSb;
     if (W.buffer === buffer && wSn === 1) base = W.byteOffset + 4 * wOff;
@@ -392,9 +368,8 @@ function build(): Built | null {
       f32.set(W.subarray(wOff, wOff + span), VOLATILE_AT / 4);
       base = VOLATILE_AT;
     } else {
-      wide = true;
-      rowBytes = 8 * N;
-      batchBytes = 8 * K * N;
+      rowBytes = 4 * N;
+      batchBytes = 4 * K * N;
       const last = site?.matrix?.deref();
       if (site && last === W && site.generation === generation) base = site.at;
       else {
@@ -406,19 +381,14 @@ function build(): Built | null {
         }
       }
     }
-    const one16 = wide ? k.d16 : k.f16;
-    const one8 = wide ? k.d8 : k.f8;
-    const two8 = k.f8x2;
-    const elem = wide ? 8 : 4;
-    const heap = wide ? f64 : f32;
-    // a vector or result in the module's memory (a program buffer) is used where it lies.
-    // Over a float32 W, rows go two at a time (8-column groups) where their copies fit the
-    // scratch: loading and promoting W is a third of the work, and then serves both (a
-    // decode loop's attention: 11% off the whole loop). Over float64 W, the multiplies and
-    // adds bound the kernel, and pairing measured no gain.
+    // a vector or result in the module's memory (a program buffer) is used where it lies;
+    // rows go two at a time where their copies fit the scratch, sharing each load of W
     const aIn = A.buffer === buffer && aSk === 1;
     const cIn = C.buffer === buffer;
-    const pairs = M >= 2 && !wide && (aIn || 2 * K <= X_FLOATS) && (cIn || 2 * N <= Y_FLOATS);
+    const pairs = M >= 2 && (aIn || 2 * K <= X_FLOATS) && (cIn || 2 * N <= Y_FLOATS);
+    const n16 = N >> 4;
+    const n8 = (N >> 3) & 1;
+    const done = 16 * n16 + 8 * n8;
     for (let b = 0; b < nb; b++) {
       const w = base + b * batchBytes;
       for (let m = 0; m < M; ) {
@@ -430,24 +400,16 @@ function build(): Built | null {
         const xStep = aIn ? 4 * aSm : 4 * K;
         const o = (b * M + m) * N;
         const y = cIn ? C.byteOffset + 4 * o : Y_AT;
-        let done: number;
-        if (rows === 2) {
-          done = 8 * (N >> 3);
-          if (done > 0) two8(x, w, y, K, N >> 3, rowBytes, xStep, 4 * N);
-        } else {
-          const n16 = N >> 4;
-          const n8 = (N >> 3) & 1;
-          done = 16 * n16 + 8 * n8;
-          if (n16 > 0) one16(x, w, y, K, n16, rowBytes);
-          if (n8 > 0) one8(x, w + 16 * n16 * elem, y + 64 * n16, K, 1, rowBytes);
-        }
+        if (n16 > 0) (rows === 2 ? k.r2c16 : k.r1c16)(x, w, y, K, n16, rowBytes, xStep, 4 * N);
+        if (n8 > 0) (rows === 2 ? k.r2c8 : k.r1c8)(x, w + 64 * n16, y + 64 * n16, K, 1, rowBytes, xStep, 4 * N);
         for (let r = 0; r < rows; r++) {
           const or = o + r * N;
           if (!cIn) for (let j = 0; j < done; j++) C[or + j] = f32[Y_AT / 4 + r * N + j]!;
-          const xr = x / 4 + (r * xStep) / 4;
+          // the last N % 8 columns: the same float32 sums, in JavaScript
+          const xr = (x + r * xStep) / 4;
           for (let j = done; j < N; j++) {
             let c = 0;
-            for (let i = 0, q = w / elem + j; i < K; i++, q += rowBytes / elem) c += f32[xr + i]! * heap[q]!;
+            for (let i = 0, q = w / 4 + j; i < K; i++, q += rowBytes / 4) c = Math.fround(c + Math.fround(f32[xr + i]! * f32[q]!));
             C[or + j] = c;
           }
         }
