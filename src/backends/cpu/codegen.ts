@@ -79,15 +79,17 @@ export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): Co
  */
 function instantiate(generated: Generated, interpret: CompiledFn): CompiledFn | null {
   const { source, captured, buffers } = generated;
-  let fn: CompiledFn | null = null;
   try {
     const factory = new Function(...captured.map((c) => c.name), "interpret", source) as (...xs: unknown[]) => CompiledFn;
-    fn = factory(...captured.map((c) => c.value), interpret);
+    const fn = factory(...captured.map((c) => c.value), interpret);
+    programBuffers()?.freeWith(fn, buffers);
+    return fn;
   } catch (e) {
-    if (!(e instanceof EvalError)) throw e;
+    // nothing will use the buffers
+    programBuffers()?.free(buffers);
+    if (e instanceof EvalError) return null;
+    throw e;
   }
-  programBuffers()?.freeWith(fn ?? interpret, buffers);
-  return fn;
 }
 
 /**
