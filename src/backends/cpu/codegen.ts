@@ -37,7 +37,18 @@ import { type Capture, lowerElementwise, numberLiteral, roundTo } from "./js_exp
 import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
-import { CACHED_FLOATS, matvec, matvecSite, programBuffers, VOLATILE_FLOATS } from "./matvec_wasm.js";
+import {
+  CACHED_FLOATS,
+  kernelMemory,
+  matvec,
+  matvecSite,
+  programBuffers,
+  residentRegion,
+  STAGE_BYTES,
+  VOLATILE_FLOATS,
+} from "./matvec_wasm.js";
+import { type CompareFn, type Lane, type SimdLoop, type SimdNode, simdLoopBody, simdParamType } from "./simd_loop.js";
+import { moduleBytes } from "./wasm_encoding.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
 
@@ -54,6 +65,8 @@ export interface CompileOptions {
    * Never a user's array: arrays are immutable to users.
    */
   owned?: readonly boolean[];
+  /** Whether fused loops may run as WebAssembly SIMD functions (default true; false: JavaScript only). */
+  simd?: boolean;
 }
 
 /** What the CPU engine can fuse: everything the default policy fuses, except 16-bit floats (stored as bits). */
@@ -69,8 +82,27 @@ export function cpuClass(eqn: JaxprEqn): EqnClass {
 export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
-  const generated = new Generator(expandComposites(closed), opts.owned ?? []).generate();
+  const generated = generateProgram(expandComposites(closed), opts.owned ?? [], null, opts.simd ?? true);
   return instantiate(generated, interpret) ?? interpret;
+}
+
+/** The host refused to compile a module of SIMD loops (a browser's main thread refuses large synchronous compiles). */
+class SimdRefused extends Error {
+  constructor(cause: unknown) {
+    super("jaxts: WebAssembly SIMD loops were refused", { cause });
+  }
+}
+
+/** Generates a program, with its fused loops in JavaScript where the host refuses them as WebAssembly. */
+function generateProgram(closed: ClosedJaxpr, owned: readonly boolean[], immutable: readonly boolean[] | null, simd: boolean): Generated {
+  if (simd) {
+    try {
+      return new Generator(closed, owned, immutable, true).generate();
+    } catch (e) {
+      if (!(e instanceof SimdRefused)) throw e;
+    }
+  }
+  return new Generator(closed, owned, immutable, false).generate();
 }
 
 /**
@@ -108,7 +140,7 @@ export function compileLoopBody(closed: ClosedJaxpr, owned: readonly boolean[], 
   const none = opt.jaxpr.outs.map(() => false);
   const interpret: CompiledFn = (args) => evalJaxpr(opt.jaxpr, [...opt.consts, ...args]) as ArrayImpl[];
   if (!canGenerate()) return { run: interpret, ownedOutputs: none };
-  const generated = new Generator(opt, owned, immutable).generate();
+  const generated = generateProgram(opt, owned, immutable, true);
   const run = instantiate(generated, interpret);
   return run ? { run, ownedOutputs: generated.ownedOutputs } : { run: interpret, ownedOutputs: none };
 }
@@ -126,8 +158,10 @@ function canGenerate(): boolean {
 }
 
 /** The generated source of a compiled jaxpr (for tests and debugging); `owned` as in CompileOptions. */
-export function compiledSource(closed: ClosedJaxpr, owned: readonly boolean[] = []): string {
-  return new Generator(closed, owned).generate().source;
+export function compiledSource(closed: ClosedJaxpr, owned: readonly boolean[] = [], simd = true): string {
+  const generated = generateProgram(closed, owned, null, simd);
+  programBuffers()?.free(generated.buffers);
+  return generated.source;
 }
 
 // ------------------------------------------------------------------------------------
@@ -137,7 +171,7 @@ interface Generated {
   source: string;
   captured: { name: string; value: unknown }[];
   ownedOutputs: boolean[];
-  buffers: Float32Array[];
+  buffers: TypedArray[];
 }
 
 /** How the generated code can reach a value. */
@@ -159,6 +193,8 @@ interface Val {
   owned?: boolean;
   /** `data` never changes (a user's array, a constant): a copy of it can be cached by identity. */
   immutable?: boolean;
+  /** A constant's elements (captured at compile time). */
+  constant?: TypedArray;
 }
 
 class Generator {
@@ -174,12 +210,18 @@ class Generator {
   private readonly arrayImpl: string;
   /** How many equation inputs and program outputs read each variable. */
   private readonly uses = new Map<Var, number>();
+  /** Buffers in the kernel's memory, freed with the program. */
+  private readonly buffers: TypedArray[] = [];
+  /** Loops emitted as WebAssembly functions, and the names their calls use. */
+  private readonly simdLoops: { loop: SimdLoop; capture: string }[] = [];
 
   constructor(
     private readonly closed: ClosedJaxpr,
     private readonly owned: readonly boolean[],
     /** Per non-const argument: whether its storage never changes (null: all of them, a user's arrays). */
     private readonly immutableArgs: readonly boolean[] | null = null,
+    /** Whether fused loops may be WebAssembly SIMD functions. */
+    private readonly simd = true,
   ) {
     this.jaxpr = closed.jaxpr;
     this.plan = planFusion(this.jaxpr, { classify: cpuClass });
@@ -195,11 +237,10 @@ class Generator {
     // float32 buffers live in the WebAssembly kernel's memory where it has room, so the
     // matrix-vector kernel reads its vectors and writes its results in place
     const region = programBuffers();
-    const buffers: Float32Array[] = [];
     const allocate = (dtype: DType, n: number): TypedArray => {
-      const b = dtype === "float32" ? region?.alloc(n) : null;
+      const b = SIMD_DTYPES.has(dtype) ? region?.allocLike(typedArrayFor(dtype, 0), n) : null;
       if (!b) return ownTypedArray(dtype, n);
-      buffers.push(b);
+      this.buffers.push(b);
       return b;
     };
     this.storage = planBuffers(this.plan, writesOwnBuffer, allocate);
@@ -216,6 +257,7 @@ class Generator {
       if (n.kind === "loop") this.emitLoop(n);
       else this.emitOpaque(n.eqn);
     });
+    if (this.simdLoops.length > 0) this.linkSimdLoops();
     const returned = this.jaxpr.outs.map((o) => this.returned(o));
     const outs = returned.map((r) => r.expr);
     const run = `function run(args) {\n${this.lines.join("\n")}\nreturn [${outs.join(", ")}];\n}`;
@@ -239,7 +281,24 @@ return function compiled(args) {
   }
 };`
       : `"use strict";\n${run}\nreturn run;`;
-    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned), buffers };
+    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned), buffers: this.buffers };
+  }
+
+  /** Assembles the SIMD loops into one module and binds their names to its functions. */
+  private linkSimdLoops(): void {
+    const bytes = moduleBytes(
+      this.simdLoops.map((s, i) => ({ name: `f${i}`, params: s.loop.params.map(simdParamType), body: simdLoopBody(s.loop) })),
+    );
+    let exports: Record<string, unknown>;
+    try {
+      exports = kernelMemory()!.link(bytes);
+    } catch (e) {
+      programBuffers()?.free(this.buffers);
+      throw new SimdRefused(e);
+    }
+    this.simdLoops.forEach((s, i) => {
+      this.captured.find((c) => c.name === s.capture)!.value = exports[`f${i}`];
+    });
   }
 
   // ---- names and captured values ----
@@ -272,7 +331,13 @@ return function compiled(args) {
   }
 
   private bindConst(v: Var, c: ArrayImpl): void {
-    const val: Val = { aval: v.aval, impl: this.capture(c, "const"), data: this.capture(c.data, "constData"), immutable: true };
+    const val: Val = {
+      aval: v.aval,
+      impl: this.capture(c, "const"),
+      data: this.capture(c.data, "constData"),
+      immutable: true,
+      constant: c.data,
+    };
     if (c.size === 1 && !isHalf(c.dtype)) val.known = c.values()[0]!;
     this.vals.set(v, val);
   }
@@ -788,23 +853,22 @@ return function compiled(args) {
         : -1;
 
     // Prologue (before the loops): external operands, output buffers, accumulators.
-    type Read = { kind: "local"; expr: string; member: boolean } | { kind: "array"; data: string; pattern: number; name: string };
     const reads = new Map<string, Read>();
     // broadcasts of a number that nothing stores: uses read the number itself
     const aliases = new Map<Var, Read>();
     const readOf = (a: Atom, pattern: number | null): Read => {
       const alias = a instanceof Var ? aliases.get(a) : undefined;
       if (alias) return alias;
-      if (a instanceof Var && members.has(a)) return { kind: "local", expr: this.nameOf(a), member: true };
+      if (a instanceof Var && members.has(a)) return { kind: "local", expr: this.nameOf(a), member: true, atom: a };
       const element = a instanceof Var ? this.plan.scalarViews.get(a) : undefined;
       if (element !== undefined) return readOf(element, null);
-      if (a.aval.size === 1) return { kind: "local", expr: this.local(a), member: false };
+      if (a.aval.size === 1) return { kind: "local", expr: this.local(a), member: false, atom: a };
       if (pattern === null) throw new Error(`jaxts internal error: operand of shape [${a.aval.shape}] in a loop over [${shape}]`);
       const data = this.data(a);
       const key = `${data}@${pattern}`;
       let r = reads.get(key);
       if (!r) {
-        r = { kind: "array", data, pattern, name: this.fresh("x") };
+        r = { kind: "array", data, pattern, name: this.fresh("x"), atom: a };
         reads.set(key, r);
       }
       return r;
@@ -832,13 +896,6 @@ return function compiled(args) {
       const v = e.outBinders[0]!;
       if (materialized.has(v) && v.aval.size !== 1) stores.set(v, this.bufferFor(v));
     }
-    interface Red {
-      eqn: JaxprEqn;
-      acc: string;
-      init: string;
-      out: Var;
-      target: string | null;
-    }
     const reds: Red[] = reductions.map((e) => {
       const out = e.outBinders[0]!;
       const init = { reduce_sum: "0", reduce_prod: "1", reduce_max: "-Infinity", reduce_min: "Infinity" }[e.prim.name]!;
@@ -862,6 +919,22 @@ return function compiled(args) {
       if (!a.strides.every((s, k) => s === b.strides[k]! * b.n)) continue;
       levels.splice(l, 2, { n: a.n * b.n, reduced: a.reduced && b.reduced, strides: b.strides });
     }
+
+    if (
+      this.simd &&
+      this.emitSimdLoop({
+        eqns: node.eqns,
+        levels,
+        bases: patterns.map((p) => p.base),
+        memberInputs,
+        aliases,
+        stores,
+        reds,
+        accInRegister,
+        kept,
+      })
+    )
+      return;
 
     // Loop nest: each level keeps one offset per pattern; the innermost indexes directly.
     const depth = levels.length;
@@ -987,6 +1060,225 @@ return function compiled(args) {
       }
     }
   }
+
+  // ---- fused loops in WebAssembly SIMD ----
+
+  /**
+   * Emits the loop as a call to a WebAssembly SIMD function (simd_loop.ts), where its
+   * shape, dtypes, operations and storage allow; false (nothing emitted) where not.
+   */
+  private emitSimdLoop(an: LoopAnalysis): boolean {
+    const mem = kernelMemory();
+    const region = programBuffers();
+    const { levels, reds } = an;
+    const depth = levels.length;
+    const inner = levels[depth - 1];
+    if (!mem || !region || !inner || inner.n % 4 !== 0 || levels.some((l) => l.n === 0)) return false;
+    // short loops stay in JavaScript, where a call costs more than it saves
+    if (levels.reduce((m, l) => m * l.n, 1) < SIMD_MIN_ELEMENTS) return false;
+    if (reds.length > 0 && !(an.accInRegister && levels.findIndex((l) => l.reduced) === depth - 1)) return false;
+    const loop: SimdLoop = {
+      params: [],
+      levels: levels.map((l) => ({ n: l.n, strides: l.strides })),
+      bases: an.bases,
+      arrays: [],
+      nodes: [],
+      stores: [],
+      reductions: [],
+    };
+    const callArgs: string[] = [];
+    const after: string[] = [];
+    let staged = 0;
+    const inMemory = (a: TypedArray | undefined) => a !== undefined && residentRegion()!.holds(a);
+    const arrayAt = (address: number | { param: number }, lane: Lane, pattern: number) => {
+      loop.arrays.push({ address, lane, pattern });
+      return loop.arrays.length - 1;
+    };
+    const param = (type: "i32" | "f32", expr: string) => {
+      loop.params.push(type);
+      callArgs.push(expr);
+      return loop.params.length - 1;
+    };
+    const node = (n: SimdNode) => {
+      loop.nodes.push(n);
+      return loop.nodes.length - 1;
+    };
+    // an array's address: where it lies in the kernel's memory (a program buffer), a copy
+    // made now (a constant), or per call (an argument: staged unless it lies there already)
+    const arrayReads = new Map<string, number>();
+    const readArray = (r: Extract<Read, { kind: "array" }>): number | null => {
+      const lane = laneOf(r.atom.aval.dtype);
+      if (lane === null || (inner.strides[r.pattern] !== 0 && inner.strides[r.pattern] !== 1)) return null;
+      const key = `${r.data}@${r.pattern}`;
+      const known = arrayReads.get(key);
+      if (known !== undefined) return known;
+      const v = this.val(r.atom);
+      let address: number | { param: number };
+      if (inMemory(v.shared)) address = v.shared!.byteOffset;
+      else if (v.constant !== undefined) {
+        const copy = region.allocLike(v.constant, v.constant.length);
+        if (!copy) return null;
+        copy.set(v.constant as never);
+        this.buffers.push(copy);
+        address = copy.byteOffset;
+      } else {
+        const bytes = r.atom.aval.size * (lane === "bool" ? 1 : 4);
+        if (staged + bytes > STAGE_BYTES) return null;
+        address = { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${staged})`) };
+        staged += bytes + ((16 - (bytes % 16)) % 16);
+      }
+      const k = node({ op: "load", array: arrayAt(address, lane, r.pattern) });
+      arrayReads.set(key, k);
+      return k;
+    };
+    const values = new Map<Var, number>();
+    const readOf = (r: Read): number | null => {
+      if (r.kind === "array") return readArray(r);
+      if (r.member) return values.get(r.atom as Var) ?? null;
+      const lane = laneOf(r.atom.aval.dtype);
+      if (lane === null) return null;
+      const known = this.val(r.atom).known;
+      if (known !== undefined) return node({ op: "const", lane, value: known });
+      return node({ op: "scalar", lane, param: param(lane === "f32" ? "f32" : "i32", r.expr) });
+    };
+    for (const e of an.eqns) {
+      const out = e.outBinders[0]!;
+      if (an.aliases.has(out)) continue;
+      const ins: number[] = [];
+      for (const r of an.memberInputs.get(e)!) {
+        const k = readOf(r);
+        if (k === null) return false;
+        ins.push(k);
+      }
+      const cls = cpuClass(e);
+      if (cls === "reduce") {
+        const r = reds.find((x) => x.eqn === e)!;
+        const kind = ({ reduce_sum: "sum", reduce_max: "max", reduce_min: "min" } as const)[e.prim.name as "reduce_sum"];
+        if (kind === undefined || out.aval.dtype !== "float32" || e.inputs[0]!.aval.dtype !== "float32") return false;
+        let target: TypedArray | undefined;
+        if (r.target === null) {
+          // a single number: the function stores it in a slot of its own, read back after the call
+          const slot = region.alloc(1);
+          if (!slot) return false;
+          this.buffers.push(slot);
+          target = slot;
+          after.push(`const ${this.nameOf(out)} = ${this.capture(slot, "slot")}[0];`);
+        } else target = this.vals.get(out)?.shared;
+        if (!inMemory(target)) return false;
+        loop.reductions.push({ kind, node: ins[0]!, array: arrayAt(target!.byteOffset, "f32", an.kept) });
+        continue;
+      }
+      const k = cls === "view" ? ins[0]! : simdNode(e, ins, node);
+      if (k === null) return false;
+      values.set(out, k);
+      const store = an.stores.get(out);
+      if (store !== undefined) {
+        const target = this.vals.get(out)?.shared;
+        const lane = laneOf(out.aval.dtype);
+        if (!inMemory(target) || lane === null) return false;
+        loop.stores.push({ array: arrayAt(target!.byteOffset, lane, 0), node: k });
+      }
+    }
+    const fn = this.fresh("simd");
+    this.simdLoops.push({ loop, capture: this.capture({ simdLoop: fn }, fn) });
+    this.emit(`${this.simdLoops[this.simdLoops.length - 1]!.capture}(${callArgs.join(", ")});`);
+    for (const line of after) this.emit(line);
+    for (const r of reds) if (r.target === null) this.vals.set(r.out, { aval: r.out.aval, local: this.nameOf(r.out) });
+    return true;
+  }
+}
+
+/** Loops of fewer elements stay in JavaScript: a call into WebAssembly costs about as much. */
+const SIMD_MIN_ELEMENTS = 32;
+
+/** The SIMD lane kind of a dtype, or null where SIMD loops do not take it. */
+function laneOf(dtype: DType): Lane | null {
+  return dtype === "float32" ? "f32" : dtype === "int32" ? "i32" : dtype === "bool" ? "bool" : null;
+}
+
+const SIMD_COMPARE = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
+/** Dtypes whose pooled buffers go in the kernel's memory (where SIMD loops can reach them). */
+const SIMD_DTYPES = new Set<DType>(["float32", "int32", "bool"]);
+
+/** An elementwise equation as SIMD nodes over its inputs' nodes (its result's index), or null where unsupported. */
+function simdNode(e: JaxprEqn, ins: number[], node: (n: SimdNode) => number): number | null {
+  const name = e.prim.name;
+  const inLane = laneOf(e.inputs[0]!.aval.dtype);
+  const outLane = laneOf(e.outBinders[0]!.aval.dtype);
+  if (inLane === null || outLane === null) return null;
+  const [a, b] = ins as [number, number];
+  if (SIMD_COMPARE.has(name)) {
+    if (inLane === "bool" && name !== "eq" && name !== "ne") return null;
+    return node({ op: "compare", fn: name as CompareFn, a, b });
+  }
+  switch (name) {
+    case "add":
+    case "sub":
+    case "mul":
+    case "max":
+    case "min":
+    case "and":
+    case "or":
+    case "xor": {
+      const logical = name === "and" || name === "or" || name === "xor";
+      if (inLane !== outLane || (inLane === "f32" && logical)) return null;
+      if (inLane === "bool" && (name === "sub" || name === "max" || name === "min")) return null;
+      return node({ op: "binary", fn: name, lane: inLane, a, b });
+    }
+    case "div":
+      return inLane === "f32" ? node({ op: "binary", fn: "div", lane: "f32", a, b }) : null;
+    case "neg":
+    case "abs":
+    case "sqrt":
+    case "rsqrt":
+    case "exp":
+    case "logistic":
+    case "floor":
+    case "ceil":
+      return inLane === "f32" && outLane === "f32" ? node({ op: "unary", fn: name, x: a }) : null;
+    case "integer_pow":
+      return inLane === "f32" && (e.params as { y: number }).y === 2 ? node({ op: "unary", fn: "square", x: a }) : null;
+    case "not":
+      return inLane === "bool" ? node({ op: "not", x: a }) : null;
+    case "select_n": {
+      if (ins.length !== 3 || inLane === "f32") return null;
+      const pred = inLane === "bool" ? a : node({ op: "convert", from: "i32", to: "bool", x: a });
+      return node({ op: "select", pred, onFalse: b, onTrue: ins[2]! });
+    }
+    case "convert_element_type":
+      if (inLane === outLane || inLane === "bool" || outLane === "bool" || (inLane === "i32" && outLane === "f32"))
+        return node({ op: "convert", from: inLane, to: outLane, x: a });
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** How a fused loop reads an operand: a number (a member's local, or one from outside), or an array at an access pattern. */
+type Read =
+  | { kind: "local"; expr: string; member: boolean; atom: Atom }
+  | { kind: "array"; data: string; pattern: number; name: string; atom: Atom };
+
+/** A reduction in a fused loop: its accumulator, and where its result goes (null: a local). */
+interface Red {
+  eqn: JaxprEqn;
+  acc: string;
+  init: string;
+  out: Var;
+  target: string | null;
+}
+
+/** What emitSimdLoop needs of a fused loop's analysis (emitLoop). */
+interface LoopAnalysis {
+  eqns: JaxprEqn[];
+  levels: { n: number; reduced: boolean; strides: number[] }[];
+  bases: number[];
+  memberInputs: Map<JaxprEqn, Read[]>;
+  aliases: Map<Var, Read>;
+  stores: Map<Var, string>;
+  reds: Red[];
+  accInRegister: boolean;
+  kept: number;
 }
 
 /**

@@ -19,6 +19,30 @@
 // Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
 import { RangeAllocator } from "./range_allocator.js";
+import {
+  ADD,
+  BLOCK,
+  brIf,
+  END,
+  EQZ,
+  F32X4_ADD,
+  F32X4_MUL,
+  get,
+  I32,
+  i32,
+  LOAD32_SPLAT,
+  LOOP,
+  LT_U,
+  moduleBytes,
+  SHL,
+  set,
+  tee,
+  V_LOAD,
+  V_STORE,
+  V128,
+  V128_ZERO,
+  vec,
+} from "./wasm_encoding.js";
 
 /**
  * C[b, m, n] = Σ_k A[b, m, k] * W[b, k, n], with MatmulKernel's arguments: the operands
@@ -53,37 +77,6 @@ export const CACHED_FLOATS = 1 << 23;
 
 // ---- the module, assembled by hand ----
 
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const simd = (op: number, ...imm: number[]) => [0xfd, ...leb(op), ...imm];
-const get = (l: number) => [0x20, l];
-const set = (l: number) => [0x21, l];
-const tee = (l: number) => [0x22, l];
-const i32 = (v: number) => [0x41, ...leb(v)];
-const ADD = 0x6a;
-const SHL = 0x74;
-const EQZ = 0x45;
-const LT_U = 0x49;
-const V_LOAD = (offset: number) => simd(0x00, 0, ...leb(offset));
-const V_STORE = (offset: number) => simd(0x0b, 0, ...leb(offset));
-const F32X4_ADD = simd(0xe4);
-const F32X4_MUL = simd(0xe6);
-const LOAD32_SPLAT = (offset: number) => simd(0x09, 2, ...leb(offset));
-const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
 
 // Kernel parameters: x (byte address of the vector), w (byte address of row 0 of the first
@@ -105,10 +98,6 @@ const KK = 9;
 const PA = 10;
 const PB = 11;
 const ACC = 12;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const brIf = (depth: number) => [0x0d, depth];
-const END = 0x0b;
 
 /**
  * A kernel over groups of 4 * `quads` columns for `rows` vectors at once (each loaded part
@@ -169,14 +158,7 @@ function kernelBody(rows: 1 | 2, quads: 2 | 4): number[] {
 const KERNELS = { r1c16: kernelBody(1, 4), r1c8: kernelBody(1, 2), r2c16: kernelBody(2, 4), r2c8: kernelBody(2, 2) };
 const kernelNames = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
-const MODULE = new Uint8Array([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, vec([[0x60, ...vec(range(0, PARAMS).map(() => [I32])), 0]])),
-  ...section(2, vec([[...name("e"), ...name("m"), 0x02, 0x00, 1]])),
-  ...section(3, vec(kernelNames.map(() => [0]))),
-  ...section(7, vec(kernelNames.map((n, i) => [...name(n), 0x00, i]))),
-  ...section(10, vec(kernelNames.map((n) => [...leb(KERNELS[n].length), ...KERNELS[n]]))),
-]);
+const MODULE = moduleBytes(kernelNames.map((n) => ({ name: n, params: range(0, PARAMS).map(() => I32), body: KERNELS[n] })));
 
 // ---- memory: scratch (the vector, the results), the volatile matrix, the resident
 // region, compiled programs' buffers, then cached matrices. Its size is fixed: growing it
@@ -227,11 +209,26 @@ export interface ResidentRegion {
 export interface ProgramBuffers {
   /** n floats, or null when the region is full. */
   alloc(n: number): Float32Array | null;
+  /** n elements of `sample`'s kind (an Int32Array, a Uint8Array...), or null when the region is full. */
+  allocLike<T extends TypedArray>(sample: T, n: number): T | null;
   /** Frees these buffers once `program` (what holds them) is garbage. */
-  freeWith(program: object, buffers: Float32Array[]): void;
+  freeWith(program: object, buffers: TypedArray[]): void;
   /** Frees these buffers now (none of them may be used again). */
-  free(buffers: Float32Array[]): void;
+  free(buffers: TypedArray[]): void;
 }
+
+/**
+ * Other generated kernels (simd_loop.ts) on the same memory: `link` instantiates a module
+ * importing it as "e"."m" (and throws where the host refuses, as a browser's main thread
+ * refuses to compile large modules synchronously); `address` gives an array's byte address
+ * there, copying it into the staging area at byte `at` (below STAGE_BYTES) when it lies elsewhere.
+ */
+export interface KernelMemory {
+  link(bytes: Uint8Array): Record<string, unknown>;
+  address(a: TypedArray, at: number): number;
+}
+/** The staging area's size in bytes (the volatile matrix's room: a kernel call uses one or the other). */
+export const STAGE_BYTES = 4 * VOLATILE_FLOATS;
 
 /** A call site's memory of the last cached matrix it used, so a repeat call skips the lookup. */
 export interface MatvecSite {
@@ -245,6 +242,7 @@ interface Built {
   product: Matvec;
   resident: ResidentRegion;
   programBuffers: ProgramBuffers;
+  memory: KernelMemory;
 }
 let built: Built | null | undefined;
 
@@ -266,6 +264,12 @@ export function programBuffers(): ProgramBuffers | null {
   return built?.programBuffers ?? null;
 }
 
+/** The kernel's memory, for other generated kernels, or null where WebAssembly SIMD is unavailable. */
+export function kernelMemory(): KernelMemory | null {
+  if (built === undefined) built = build();
+  return built?.memory ?? null;
+}
+
 /** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
 interface Wasm {
   validate(bytes: Uint8Array): boolean;
@@ -279,16 +283,19 @@ function build(): Built | null {
   const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
   let buffer: ArrayBuffer;
   let k: Record<keyof typeof KERNELS, Kernel>;
+  let link: (bytes: Uint8Array) => Record<string, unknown>;
   try {
     if (!wasm || typeof WeakRef !== "function" || typeof FinalizationRegistry !== "function" || !wasm.validate(MODULE)) return null;
     const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES });
-    const inst = new wasm.Instance(new wasm.Module(MODULE), { e: { m: memory } });
-    k = inst.exports as typeof k;
+    link = (bytes) => new wasm.Instance(new wasm.Module(bytes), { e: { m: memory } }).exports;
+    k = link(MODULE) as typeof k;
     buffer = memory.buffer;
   } catch {
     return null;
   }
   const f32 = new Float32Array(buffer);
+  const i32 = new Int32Array(buffer);
+  const u8 = new Uint8Array(buffer);
 
   // cached matrices: per matrix, per layout, where its contiguous [nb, K, N] copy starts
   let cache = new WeakMap<TypedArray, Map<string, number>>();
@@ -344,13 +351,16 @@ function build(): Built | null {
   };
 
   const ranges = new RangeAllocator(PROGRAM_AT, PROGRAM_BYTES);
-  const release = (a: Float32Array) => ranges.release(a.byteOffset, aligned(a.byteLength));
-  const collected = new FinalizationRegistry<Float32Array[]>((buffers) => buffers.forEach(release));
+  const release = (a: TypedArray) => ranges.release(a.byteOffset, aligned(a.byteLength));
+  const collected = new FinalizationRegistry<TypedArray[]>((buffers) => buffers.forEach(release));
+  const allocLike = <T extends TypedArray>(sample: T, n: number): T | null => {
+    const at = n > 0 ? ranges.alloc(aligned(sample.BYTES_PER_ELEMENT * n)) : -1;
+    const make = sample.constructor as new (b: ArrayBuffer, at: number, n: number) => T;
+    return at < 0 ? null : new make(buffer, at, n);
+  };
   const programBuffers: ProgramBuffers = {
-    alloc: (n) => {
-      const at = n > 0 ? ranges.alloc(aligned(4 * n)) : -1;
-      return at < 0 ? null : new Float32Array(buffer, at, n);
-    },
+    alloc: (n) => allocLike(f32, n),
+    allocLike,
     freeWith: (program, buffers) => {
       if (buffers.length > 0) collected.register(program, buffers);
     },
@@ -417,5 +427,17 @@ function build(): Built | null {
       }
     }
   };
-  return { product, resident, programBuffers };
+  const memory: KernelMemory = {
+    link,
+    address: (a, at) => {
+      if (a.buffer === buffer) return a.byteOffset;
+      const to = VOLATILE_AT + at;
+      if (a instanceof Float32Array) f32.set(a, to / 4);
+      else if (a instanceof Int32Array) i32.set(a, to / 4);
+      else if (a instanceof Uint8Array) u8.set(a, to);
+      else throw new Error(`jaxts internal error: no staging for ${a.constructor.name}`);
+      return to;
+    },
+  };
+  return { product, resident, programBuffers, memory };
 }
