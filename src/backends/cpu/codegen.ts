@@ -932,6 +932,7 @@ return function compiled(args) {
         reds,
         accInRegister,
         kept,
+        full,
       })
     )
       return;
@@ -1076,7 +1077,9 @@ return function compiled(args) {
     if (!mem || !region || !inner || inner.n % 4 !== 0 || levels.some((l) => l.n === 0)) return false;
     // short loops stay in JavaScript, where a call costs more than it saves
     if (levels.reduce((m, l) => m * l.n, 1) < SIMD_MIN_ELEMENTS) return false;
-    if (reds.length > 0 && !(an.accInRegister && levels.findIndex((l) => l.reduced) === depth - 1)) return false;
+    // reductions over the innermost levels (accumulators in registers): the other way round stays in JavaScript
+    const reduceFrom = reds.length > 0 ? levels.findIndex((l) => l.reduced) : depth - 1;
+    if (reds.length > 0 && (!an.accInRegister || reduceFrom < 0)) return false;
     const loop: SimdLoop = {
       params: [],
       levels: levels.map((l) => ({ n: l.n, strides: l.strides })),
@@ -1085,11 +1088,30 @@ return function compiled(args) {
       nodes: [],
       stores: [],
       reductions: [],
+      reduceFrom,
     };
     const callArgs: string[] = [];
     const after: string[] = [];
     let staged = 0;
     const inMemory = (a: TypedArray | undefined) => a !== undefined && residentRegion()!.holds(a);
+    const stage = (bytes: number): number | null => {
+      if (staged + bytes > STAGE_BYTES) return null;
+      const at = staged;
+      staged += bytes + ((16 - (bytes % 16)) % 16);
+      return at;
+    };
+    // where a stored value goes: its program buffer, or (a fresh output array) the staging
+    // area, copied out after the call
+    const outputAddress = (v: Var, lane: Lane): number | null => {
+      const val = this.vals.get(v);
+      if (val === undefined) return null;
+      if (inMemory(val.shared)) return val.shared!.byteOffset;
+      const at = val.data === undefined ? null : stage(v.aval.size * (lane === "bool" ? 1 : 4));
+      if (at === null) return null;
+      const view = mem.staging(typedArrayFor(v.aval.dtype, 0), at, v.aval.size);
+      after.push(`${val.data}.set(${this.capture(view, "staged")});`);
+      return view.byteOffset;
+    };
     const arrayAt = (address: number | { param: number }, lane: Lane, pattern: number) => {
       loop.arrays.push({ address, lane, pattern });
       return loop.arrays.length - 1;
@@ -1122,10 +1144,9 @@ return function compiled(args) {
         this.buffers.push(copy);
         address = copy.byteOffset;
       } else {
-        const bytes = r.atom.aval.size * (lane === "bool" ? 1 : 4);
-        if (staged + bytes > STAGE_BYTES) return null;
-        address = { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${staged})`) };
-        staged += bytes + ((16 - (bytes % 16)) % 16);
+        const at = stage(r.atom.aval.size * (lane === "bool" ? 1 : 4));
+        if (at === null) return null;
+        address = { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${at})`) };
       }
       const k = node({ op: "load", array: arrayAt(address, lane, r.pattern) });
       arrayReads.set(key, k);
@@ -1155,17 +1176,17 @@ return function compiled(args) {
         const r = reds.find((x) => x.eqn === e)!;
         const kind = ({ reduce_sum: "sum", reduce_max: "max", reduce_min: "min" } as const)[e.prim.name as "reduce_sum"];
         if (kind === undefined || out.aval.dtype !== "float32" || e.inputs[0]!.aval.dtype !== "float32") return false;
-        let target: TypedArray | undefined;
+        let address: number | null;
         if (r.target === null) {
           // a single number: the function stores it in a slot of its own, read back after the call
           const slot = region.alloc(1);
           if (!slot) return false;
           this.buffers.push(slot);
-          target = slot;
+          address = slot.byteOffset;
           after.push(`const ${this.nameOf(out)} = ${this.capture(slot, "slot")}[0];`);
-        } else target = this.vals.get(out)?.shared;
-        if (!inMemory(target)) return false;
-        loop.reductions.push({ kind, node: ins[0]!, array: arrayAt(target!.byteOffset, "f32", an.kept) });
+        } else address = outputAddress(out, "f32");
+        if (address === null) return false;
+        loop.reductions.push({ kind, node: ins[0]!, array: arrayAt(address, "f32", an.kept) });
         continue;
       }
       const k = cls === "view" ? ins[0]! : simdNode(e, ins, node);
@@ -1173,10 +1194,10 @@ return function compiled(args) {
       values.set(out, k);
       const store = an.stores.get(out);
       if (store !== undefined) {
-        const target = this.vals.get(out)?.shared;
         const lane = laneOf(out.aval.dtype);
-        if (!inMemory(target) || lane === null) return false;
-        loop.stores.push({ array: arrayAt(target!.byteOffset, lane, 0), node: k });
+        const address = lane === null ? null : outputAddress(out, lane);
+        if (address === null) return false;
+        loop.stores.push({ array: arrayAt(address, lane!, an.full), node: k });
       }
     }
     const fn = this.fresh("simd");
@@ -1279,6 +1300,8 @@ interface LoopAnalysis {
   reds: Red[];
   accInRegister: boolean;
   kept: number;
+  /** The row-major access pattern (stores use it). */
+  full: number;
 }
 
 /**

@@ -226,6 +226,8 @@ export interface ProgramBuffers {
 export interface KernelMemory {
   link(bytes: Uint8Array): Record<string, unknown>;
   address(a: TypedArray, at: number): number;
+  /** A view of n elements of `sample`'s kind at byte `at` of the staging area (a kernel's output, copied out after the call). */
+  staging<T extends TypedArray>(sample: T, at: number, n: number): T;
 }
 /** The staging area's size in bytes (the volatile matrix's room: a kernel call uses one or the other). */
 export const STAGE_BYTES = 4 * VOLATILE_FLOATS;
@@ -438,6 +440,8 @@ function build(): Built | null {
       else throw new Error(`jaxts internal error: no staging for ${a.constructor.name}`);
       return to;
     },
+    staging: <T extends TypedArray>(sample: T, at: number, n: number) =>
+      new (sample.constructor as new (b: ArrayBuffer, at: number, n: number) => T)(buffer, VOLATILE_AT + at, n),
   };
   return { product, resident, programBuffers, memory };
 }

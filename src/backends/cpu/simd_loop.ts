@@ -140,8 +140,12 @@ export interface SimdLoop {
   arrays: SimdArray[];
   nodes: SimdNode[];
   stores: { array: number; node: number }[];
-  /** Over the innermost level, one float32 result per pass, written at the array's pattern offset. */
+  /**
+   * Over the levels from `reduceFrom` in (the innermost at least): one float32 result per
+   * pass over them, written at the array's pattern offset (its strides over those levels are 0).
+   */
   reductions: { kind: "sum" | "max" | "min"; node: number; array: number }[];
+  reduceFrom: number;
 }
 
 /** The bytes per element in memory. */
@@ -359,8 +363,39 @@ export function simdLoopBody(loop: SimdLoop): number[] {
   // accumulators, per group: sums in two float64x2 (lanes 0-1 and 2-3), max/min in one float32x4
   const accs = loop.reductions.map((r) => Array.from({ length: unroll }, () => (r.kind === "sum" ? [f.v128(), f.v128()] : [f.v128()])));
 
+  const initAccumulators = () =>
+    loop.reductions.forEach((r, k) => {
+      const init = r.kind === "sum" ? V128_ZERO : f.f32x4(r.kind === "max" ? -Infinity : Infinity);
+      for (const group of accs[k]!) for (const acc of group) f.emit(init, set(acc));
+    });
+  // the groups' accumulators combined, then their lanes; one float32 each
+  const finishAccumulators = () =>
+    loop.reductions.forEach((r, k) => {
+      const [first, ...rest] = accs[k]!;
+      const [a, b] = first!;
+      f.emit(get(addrs[r.array]!));
+      if (r.kind === "sum") {
+        f.emit(get(a!));
+        for (const g of rest) f.emit(get(g[0]!), F64X2_ADD);
+        f.emit(get(b!));
+        for (const g of rest) f.emit(get(g[1]!), F64X2_ADD);
+        f.emit(F64X2_ADD, tee(a!), F64X2_EXTRACT(0), get(a!), F64X2_EXTRACT(1), [F64_ADD, F32_DEMOTE_F64]);
+      } else {
+        const vop = r.kind === "max" ? F32X4_MAX : F32X4_MIN;
+        const op = r.kind === "max" ? F32_MAX : F32_MIN;
+        f.emit(get(a!));
+        for (const g of rest) f.emit(get(g[0]!), vop);
+        f.emit(tee(a!));
+        f.emit(F32X4_EXTRACT(0), get(a!), F32X4_EXTRACT(1), [op], get(a!), F32X4_EXTRACT(2), get(a!), F32X4_EXTRACT(3), [op], [op]);
+      }
+      f.emit(F32_STORE(0));
+    });
+
   // the outer levels
-  for (let l = 0; l < depth - 1; l++) f.emit(i32(0), set(counters[l]!), LOOP);
+  for (let l = 0; l < depth - 1; l++) {
+    if (l === loop.reduceFrom) initAccumulators();
+    f.emit(i32(0), set(counters[l]!), LOOP);
+  }
   // the pass of the inner loop: pattern offsets, array addresses, invariants, accumulators
   for (let p = 0; p < nPatterns; p++) {
     f.emit(i32(loop.bases[p]!));
@@ -379,10 +414,7 @@ export function simdLoopBody(loop: SimdLoop): number[] {
   nodes.forEach((_, k) => {
     if (invariant[k]) compute(k, 0);
   });
-  loop.reductions.forEach((r, k) => {
-    const init = r.kind === "sum" ? V128_ZERO : f.f32x4(r.kind === "max" ? -Infinity : Infinity);
-    for (const group of accs[k]!) for (const acc of group) f.emit(init, set(acc));
-  });
+  if (loop.reduceFrom === depth - 1) initAccumulators();
   f.emit(i32(0), set(counter), LOOP);
   f.emit(get(counter), i32(2), [SHL], set(j4));
   for (let u = 0; u < unroll; u++) {
@@ -417,30 +449,11 @@ export function simdLoopBody(loop: SimdLoop): number[] {
     });
   }
   f.emit(get(counter), i32(4 * unroll), [ADD], tee(counter), i32(inner.n), [LT_S], brIf(0), [END]);
-  // the pass's reductions: the groups' accumulators combined, then their lanes; one float32 each
-  loop.reductions.forEach((r, k) => {
-    const [first, ...rest] = accs[k]!;
-    const [a, b] = first!;
-    f.emit(get(addrs[r.array]!));
-    if (r.kind === "sum") {
-      f.emit(get(a!));
-      for (const g of rest) f.emit(get(g[0]!), F64X2_ADD);
-      f.emit(get(b!));
-      for (const g of rest) f.emit(get(g[1]!), F64X2_ADD);
-      f.emit(F64X2_ADD, tee(a!), F64X2_EXTRACT(0), get(a!), F64X2_EXTRACT(1), [F64_ADD, F32_DEMOTE_F64]);
-    } else {
-      const vop = r.kind === "max" ? F32X4_MAX : F32X4_MIN;
-      const op = r.kind === "max" ? F32_MAX : F32_MIN;
-      f.emit(get(a!));
-      for (const g of rest) f.emit(get(g[0]!), vop);
-      f.emit(tee(a!));
-      f.emit(F32X4_EXTRACT(0), get(a!), F32X4_EXTRACT(1), [op], get(a!), F32X4_EXTRACT(2), get(a!), F32X4_EXTRACT(3), [op], [op]);
-    }
-    f.emit(F32_STORE(0));
-  });
+  if (loop.reduceFrom === depth - 1) finishAccumulators();
   // close the outer levels, innermost first
   for (let l = depth - 2; l >= 0; l--) {
     f.emit(get(counters[l]!), i32(1), [ADD], tee(counters[l]!), i32(levels[l]!.n), [LT_S], brIf(0), [END]);
+    if (l === loop.reduceFrom) finishAccumulators();
   }
   return f.body();
 }

@@ -1,0 +1,205 @@
+// Fused loops compiled to WebAssembly SIMD (simd_loop.ts) against the same loops compiled to
+// JavaScript, which equal the eager kernels: bit for bit where float32 arithmetic is exact
+// (add, sub, mul, div, sqrt, min/max with NaN and signed zeros, comparisons, selects,
+// conversions, int32 wrap-around), within float32 roundings for sums (another order) and
+// exp / logistic (a float32 polynomial; subnormal results flushed to zero, as XLA's CPU
+// backend does). Also: which loops SIMD takes, and that staging never mixes up arrays.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { compiledSource, compileJaxpr } from "../src/backends/cpu/codegen.js";
+import { optimizeJaxpr } from "../src/compiler/passes.js";
+import type { ArrayImpl } from "../src/core/array.js";
+import type { Array as JArray } from "../src/index.js";
+import { jit, numpy as jnp, lax, makeJaxpr, nn } from "../src/index.js";
+import { assertAllClose } from "./helpers.js";
+
+type Fn = (...xs: JArray[]) => JArray | JArray[];
+
+/** f compiled both ways: its SIMD source, and both results. */
+function bothWays(f: Fn, args: JArray[]): { source: string; simd: ArrayImpl[]; js: ArrayImpl[] } {
+  const closed = optimizeJaxpr(makeJaxpr(f)(...args));
+  const impls = args as unknown as ArrayImpl[];
+  return {
+    source: compiledSource(closed),
+    simd: compileJaxpr(closed, { simd: true })(impls),
+    js: compileJaxpr(closed, { simd: false })(impls),
+  };
+}
+
+function assertSameBits(label: string, got: ArrayImpl, want: ArrayImpl): void {
+  assert.deepEqual(got.shape, want.shape, label);
+  assert.equal(got.dtype, want.dtype, label);
+  const a = got.data;
+  const b = want.data;
+  for (let i = 0; i < b.length; i++) {
+    const same = Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]));
+    assert.ok(same, `${label}: element ${i} is ${a[i]}, JavaScript gives ${b[i]}`);
+  }
+}
+
+/** Float32 values with the special cases spread among ordinary ones. */
+function specials(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  const odd = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -3e38];
+  for (let i = 0; i < n; i++) out[i] = i % 11 === 3 ? odd[(i + seed) % odd.length]! : Math.sin(i * 0.91 + seed) * 7;
+  return out;
+}
+
+test("SIMD loops equal JavaScript loops bit for bit for exact float32, int32 and bool operations", () => {
+  const x = jnp.array(specials(8 * 64, 1)).reshape([8, 64]);
+  const y = jnp.array(specials(8 * 64, 4)).reshape([8, 64]);
+  const row = jnp.array(specials(64, 2));
+  const col = jnp.array(specials(8, 3)).reshape([8, 1]);
+  const k = jnp
+    .array(
+      Array.from({ length: 8 * 64 }, (_, i) => (i * 2654435761) | 0),
+      { dtype: "int32" },
+    )
+    .reshape([8, 64]);
+  const m = jnp
+    .array(
+      Array.from({ length: 8 * 64 }, (_, i) => (i * 40503) % 7 > 2),
+      { dtype: "bool" },
+    )
+    .reshape([8, 64]);
+  const s = jnp.array(0.75);
+  const cases: [string, Fn, JArray[]][] = [
+    ["arithmetic", (a, b) => jnp.divide(jnp.subtract(jnp.multiply(jnp.add(a, b), a), 3), b), [x, y]],
+    ["max, min (NaN, signed zeros)", (a, b) => [jnp.maximum(a, b), jnp.minimum(a, b), jnp.maximum(b, a), jnp.minimum(b, a)], [x, y]],
+    ["unary", (a) => [jnp.negative(a), jnp.abs(a), jnp.sqrt(a), jnp.floor(a), jnp.ceil(a), jnp.square(a)], [x]],
+    [
+      "compare and select",
+      (a, b) => [jnp.where(jnp.less(a, b), a, jnp.multiply(b, 2)), jnp.greaterEqual(a, b), jnp.notEqual(a, a)],
+      [x, y],
+    ],
+    ["broadcast row and column, a scalar argument", (a, r, c, t) => jnp.add(jnp.multiply(jnp.subtract(a, r), t), c), [x, row, col, s]],
+    ["sliced reads", (a, b) => jnp.add(lax.slice(a, [0, 4], [8, 36]), lax.slice(b, [0, 20], [8, 52])), [x, y]],
+    ["transposed outer axes", (a) => jnp.add(jnp.transpose(a, [1, 0, 2]), 1), [x.reshape([4, 2, 64])]],
+    ["int32 wrap-around", (i) => [jnp.add(jnp.multiply(i, i), 7), jnp.subtract(i, 5), jnp.maximum(i, 3), jnp.less(i, 0)], [k]],
+    [
+      "bool logic",
+      (b, a) => [
+        jnp.logicalAnd(b, jnp.greater(a, 0)),
+        jnp.logicalOr(b, jnp.isnan(a)),
+        jnp.logicalNot(b),
+        jnp.logicalXor(b, jnp.less(a, 1)),
+      ],
+      [m, x],
+    ],
+    [
+      "conversions",
+      (b, i, a) => [b.astype("float32"), b.astype("int32"), i.astype("float32"), a.astype("bool"), i.astype("bool")],
+      [m, k, x],
+    ],
+  ];
+  for (const [label, f, args] of cases) {
+    const { source, simd, js } = bothWays(f, args);
+    assert.match(source, /simd\d+_\d+\(/, `${label}: a SIMD loop`);
+    simd.forEach((r, i) => assertSameBits(`${label} [${i}]`, r, js[i]!));
+  }
+});
+
+test("SIMD reductions: max and min exactly, sums within float32 rounding, over rows and whole arrays", () => {
+  for (const [rows, n] of [
+    [8, 64],
+    [6, 40],
+    [3, 12],
+    [1, 256],
+  ] as const) {
+    const x = jnp.array(specials(rows * n, n).map((v) => (Math.abs(v) < 1e30 ? v : 1))).reshape([rows, n]);
+    const withNaN = jnp.array(specials(rows * n, n)).reshape([rows, n]);
+    const f: Fn = (a, b) => [
+      jnp.max(a, -1),
+      jnp.min(a, -1),
+      jnp.max(b, -1),
+      jnp.sum(a, -1),
+      jnp.sum(jnp.exp(jnp.multiply(a, 0.1))),
+      jnp.max(a),
+    ];
+    const { source, simd, js } = bothWays(f, [x, withNaN]);
+    assert.match(source, /simd\d+_\d+\(/, `[${rows}, ${n}]: a SIMD loop`);
+    for (const i of [0, 1, 2, 5]) assertSameBits(`[${rows}, ${n}] output ${i}`, simd[i]!, js[i]!);
+    for (const i of [3, 4]) assertAllClose(Array.from(simd[i]!.data), Array.from(js[i]!.data), { rtol: 2e-6, atol: 1e-6 });
+  }
+});
+
+test("SIMD exp within one float32 ulp of Math.exp, logistic within two; subnormal results are 0, as XLA's CPU backend gives", () => {
+  const bits = new Uint32Array(1);
+  const asFloat = new Float32Array(bits.buffer);
+  const xs: number[] = [];
+  // every (257 * 65)th float32 bit pattern (all magnitudes, NaN, infinities), then the range that matters, densely
+  for (let b = 0; b < 0x100000000; b += 257 * 65) {
+    bits[0] = b;
+    xs.push(asFloat[0]!);
+  }
+  for (let i = 0; i < 200000; i++) xs.push(Math.fround(-90 + (180 * i) / 200000));
+  while (xs.length % 4 !== 0) xs.push(0);
+  const x = jnp.array(new Float32Array(xs));
+  const refs: [string, Fn, (v: number) => number, number][] = [
+    ["exp", (a) => jnp.exp(a), Math.exp, 1],
+    ["logistic", (a) => nn.sigmoid(a), (v) => 1 / (1 + Math.exp(-v)), 2],
+  ];
+  for (const [label, f, ref, ulps] of refs) {
+    const { source, simd } = bothWays(f, [x]);
+    assert.match(source, /simd\d+_\d+\(/, `${label}: a SIMD loop\n${source}`);
+    const y = simd[0]!.data;
+    let differ = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const want = Math.fround(ref(xs[i]!));
+      const got = y[i]!;
+      if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) continue;
+      if (Math.abs(want) < 2 ** -126) {
+        assert.equal(got, 0, `${label}(${xs[i]}): a subnormal result flushes to 0`);
+        continue;
+      }
+      differ++;
+      const ulp = Math.abs(Math.fround(want * (1 + 2 ** -23)) - want);
+      assert.ok(Math.abs(got - want) <= ulps * ulp, `${label}(${xs[i]}) = ${got}, Math gives ${want}`);
+    }
+    assert.ok(differ < xs.length * 0.1, `${label}: ${differ} of ${xs.length} differ`);
+  }
+  // near the ends of float32's range (repeated: loops this short would stay JavaScript)
+  const ends = [88.72, 88.73, 89, 1e30, -87.3, -87.4, -104, -3e38, Number.NaN, 0, -0, 1];
+  const { source, simd } = bothWays((a) => jnp.exp(a), [jnp.array([...ends, ...ends, ...ends])]);
+  assert.match(source, /simd\d+_\d+\(/);
+  const edge = simd[0]!.data;
+  assert.deepEqual(Array.from(edge.slice(1, 4)), [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+  assert.ok(edge[0]! > 3.39e38 && Number.isFinite(edge[0]!));
+  const smallest = Math.exp(Math.fround(-87.3)); // just above the smallest normal float32
+  assert.ok(Math.abs(edge[4]! - smallest) < smallest * 2e-7, `exp(-87.3) = ${edge[4]}`);
+  assert.deepEqual(Array.from(edge.slice(5, 8)), [0, 0, 0]);
+  assert.ok(Number.isNaN(edge[8]!));
+  assert.deepEqual(Array.from(edge.slice(9, 12)), [1, 1, Math.fround(Math.E)]);
+});
+
+test("loops SIMD does not take stay JavaScript: odd inner lengths, other dtypes, reductions over outer axes, short loops", () => {
+  const cases: [string, Fn, JArray[]][] = [
+    ["rows of 83", (a) => jnp.sum(jnp.exp(a), -1), [jnp.ones([4, 83])]],
+    ["float64-free uint32", (a) => jnp.add(a, a), [jnp.ones([64], { dtype: "uint32" })]],
+    ["sum over the outer axis", (a) => jnp.sum(a, 0), [jnp.ones([64, 64])]],
+    ["16 elements", (a) => jnp.exp(a), [jnp.ones([16])]],
+  ];
+  for (const [label, f, args] of cases) {
+    const { source, simd, js } = bothWays(f, args);
+    assert.doesNotMatch(source, /simd\d+_\d+\(/, label);
+    simd.forEach((r, i) => assertSameBits(label, r, js[i]!));
+  }
+});
+
+test("SIMD loops in a compiled loop body: carries in the kernel's memory read in place, arguments staged, equal to eager", () => {
+  // a softmax over a 256-element carry, then the carry updated: each step reads the last step's values
+  const step = (c: JArray, i: JArray): JArray => {
+    const p = nn.softmax(jnp.add(c, jnp.multiply(i, 0.01)), -1);
+    return jnp.subtract(c, jnp.multiply(p, 3));
+  };
+  const init = jnp.array(specials(4 * 256, 5).map((v) => (Number.isFinite(v) ? v : 2))).reshape([4, 256]);
+  const run = (c0: JArray) => lax.foriLoop(0, 20, (i, c) => step(c, i.astype("float32")), c0);
+  const values = (a: JArray) => Array.from(a.dataSync());
+  const eager = values(run(init));
+  const compiled = jit(run);
+  assertAllClose(compiled(init), eager, { rtol: 1e-5, atol: 1e-6 });
+  // calls with different arguments: staging never serves one call another's data
+  const other = jnp.multiply(init, 0.5);
+  assertAllClose(compiled(other), values(run(other)), { rtol: 1e-5, atol: 1e-6 });
+  assertAllClose(compiled(init), eager, { rtol: 1e-5, atol: 1e-6 });
+});
