@@ -2,22 +2,27 @@
 //
 // The fusion plan (compiler/fusion.ts) turns chains of elementwise equations, with the
 // views feeding them and the reductions of their results, into single loop nests over
-// typed arrays; values of one element become JS locals; dot_general runs a register-blocked
+// typed arrays; values of one element become JS locals. Loop nests of float32, int32 and
+// bool values whose innermost run is a multiple of 4 become WebAssembly SIMD functions
+// instead (simd_loop.ts), all of a program's in one module: their buffers lie in the
+// kernel's memory, and other arrays are staged there per call. dot_general runs a register-blocked
 // kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
 // dynamic_slice, dynamic_update_slice, clamped gathers and last-axis argmax/argmin are
 // generated inline; scan and while run their bodies compiled the same way (loops.ts),
 // owning their carries, so a dynamic_update_slice of a carry (a KV cache) writes in place;
 // every other primitive calls its eager `impl`. Buffers for intermediates are allocated
 // once, at compile time, and reused by every call (two intermediates whose lifetimes do not
-// overlap share one; float32 ones lie in the WebAssembly kernel's memory while it has
-// room); outputs are written to fresh arrays, since callers keep them. Where `new Function`
+// overlap share one; float32, int32 and bool ones lie in the WebAssembly kernel's memory
+// while it has room); outputs are written to fresh arrays, since callers keep them. Where `new Function`
 // is forbidden (a strict Content-Security-Policy), the compiled function is the jaxpr
 // interpreter instead.
 //
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
 // reductions accumulate in double precision in the same order. The exceptions: float32
-// exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical); products
+// exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical; in SIMD
+// loops a float32 polynomial, one ulp for exp and two for logistic, subnormal results
+// flushed to zero as on XLA's CPU backend); SIMD sums (four partial sums); products
 // of up to 4 rows by a float32 matrix, which the WebAssembly kernel sums in float32 as
 // XLA's CPU dot does (the eager kernel sums in float64); and a matmul zero times an
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).

@@ -14,8 +14,9 @@
 //   kept there for the whole loop (the resident region, loops.ts), and read where it lies;
 // - any other matrix the program writes to is copied per call, as one block spanning its
 //   strided rows.
-// Compiled programs keep their float32 buffers in the same memory (program buffers), so
-// vectors and results are read and written where they lie; others are copied per call.
+// Compiled programs keep their float32 (and int32, bool) buffers in the same memory
+// (program buffers), so vectors and results are read and written where they lie; others
+// are copied per call. Compiled programs' SIMD loops (simd_loop.ts) share the memory too.
 // Where WebAssembly SIMD is missing, `matvec()` is null and the JavaScript kernel runs.
 import type { TypedArray } from "../../core/dtype.js";
 import { RangeAllocator } from "./range_allocator.js";
@@ -160,8 +161,8 @@ const kernelNames = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
 
 const MODULE = moduleBytes(kernelNames.map((n) => ({ name: n, params: range(0, PARAMS).map(() => I32), body: KERNELS[n] })));
 
-// ---- memory: scratch (the vector, the results), the volatile matrix, the resident
-// region, compiled programs' buffers, then cached matrices. Its size is fixed: growing it
+// ---- memory: scratch (the vector, the results), the volatile matrix (also the SIMD
+// loops' staging area), the resident region, compiled programs' buffers, then cached matrices. Its size is fixed: growing it
 // would detach the buffer under every view of it, and views of it are kept (loop carries,
 // program buffers).
 
