@@ -462,3 +462,16 @@ test("gather with clamped indices is generated inline on the cpu engine: equal t
   same(jit(fill, { backend: "cpu" })(operand, idx), fill(operand, idx), "fill");
   assert.match(compiledSource(optimizeJaxpr(jit(fill).lower(operand, idx))), /P_gather/);
 });
+
+test("a loop body returning one fresh array as two carries: each carry gets its own storage before in-place updates", () => {
+  // t is returned as both carries; the next step updates q in place, which must not reach p
+  const body = (i: JArray, [p, q]: JArray[]): JArray[] => {
+    const q2 = lax.dynamicUpdateSlice(q!, i.astype("float32").add(10).reshape([1]), [i32(0)]);
+    const t = jnp.add(p!, q2);
+    return [t, t];
+  };
+  const run = (p0: JArray, q0: JArray) => lax.foriLoop(0, 4, body, [p0, q0]) as JArray[];
+  const [p0, q0] = [f32(8, 7, [8]), f32(8, 8, [8])];
+  const want = run(p0, q0);
+  jit(run, { backend: "cpu" })(p0, q0).forEach((v, k) => same(v, want[k]!, `carry ${k}`));
+});

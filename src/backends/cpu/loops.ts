@@ -9,7 +9,7 @@
 // they are copied out when the loop ends, and the region released.
 import { ArrayImpl } from "../../core/array.js";
 import type { ShapedArray } from "../../core/aval.js";
-import { type TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { typedArrayFor } from "../../core/dtype.js";
 import type { CompiledBody } from "./codegen.js";
 import { type ResidentRegion, residentRegion } from "./matvec_wasm.js";
 
@@ -39,6 +39,11 @@ const RESIDENT_MIN = 256;
  * Makes every mutable carry the only holder of its storage: copies those not owned (not
  * created by the body, or the loop's input) and those sharing storage with another carry.
  * With `region`, copies of float32 carries go there while it has room.
+ *
+ * An owned output's storage is new this step or an owned argument, so two owned carries
+ * share storage only as one typed array (an output returned twice, or reshaped): identity
+ * finds that, with no reading of `.buffer` (which makes V8 move a small typed array's
+ * elements off its heap, each step).
  */
 function own(
   carry: ArrayImpl[],
@@ -46,25 +51,16 @@ function own(
   owned: readonly boolean[] | null,
   region: ResidentRegion | null = null,
 ): void {
-  // each buffer read once: for a small typed array, V8 creates its ArrayBuffer on first access
-  const buffers = owned === null ? null : carry.map((c) => c.data.buffer);
   for (let k = 0; k < carry.length; k++) {
     if (!mutable[k]) continue;
     const c = carry[k]!;
-    let shared = buffers === null || !owned![k];
-    for (let j = 0; !shared && j < carry.length; j++)
-      if (j !== k && buffers![j] === buffers![k] && overlap(carry[j]!.data, c.data)) shared = true;
+    let shared = owned === null || !owned[k];
+    for (let j = 0; !shared && j < carry.length; j++) if (j !== k && carry[j]!.data === c.data) shared = true;
     if (!shared) continue;
     const home = region && c.data instanceof Float32Array && c.size >= RESIDENT_MIN ? region.alloc(c.size) : null;
     if (home) home.set(c.data);
     carry[k] = new ArrayImpl(home ?? c.data.slice(), c.aval);
-    if (buffers) buffers[k] = carry[k]!.data.buffer;
   }
-}
-
-/** Whether two arrays on one buffer share any of it (carries in the resident region share one buffer, apart). */
-function overlap(a: TypedArray, b: TypedArray): boolean {
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 /**
