@@ -413,18 +413,23 @@ function build(): Built | null {
         const xStep = aIn ? 4 * aSm : 4 * K;
         const o = (b * M + m) * N;
         const y = cIn ? C.byteOffset + 4 * o : Y_AT;
+        const c8 = rows === 2 ? k.r2c8 : k.r1c8;
         if (n16 > 0) (rows === 2 ? k.r2c16 : k.r1c16)(x, w, y, K, n16, rowBytes, xStep, 4 * N);
-        if (n8 > 0) (rows === 2 ? k.r2c8 : k.r1c8)(x, w + 64 * n16, y + 64 * n16, K, 1, rowBytes, xStep, 4 * N);
+        if (n8 > 0) c8(x, w + 64 * n16, y + 64 * n16, K, 1, rowBytes, xStep, 4 * N);
+        // the last N % 8 columns: the last 8 columns, some done already, computed again (the
+        // same sums, so the same values), with no read past W's columns
+        if (done < N && N >= 8) c8(x, w + 4 * (N - 8), y + 4 * (N - 8), K, 1, rowBytes, xStep, 4 * N);
         for (let r = 0; r < rows; r++) {
-          const or = o + r * N;
-          if (!cIn) for (let j = 0; j < done; j++) C[or + j] = f32[Y_AT / 4 + r * N + j]!;
-          // the last N % 8 columns: the same float32 sums, in JavaScript
-          const xr = (x + r * xStep) / 4;
-          for (let j = done; j < N; j++) {
-            let c = 0;
-            for (let i = 0, q = w / 4 + j; i < K; i++, q += rowBytes / 4) c = Math.fround(c + Math.fround(f32[xr + i]! * f32[q]!));
-            C[or + j] = c;
+          if (N < 8) {
+            // fewer than 8 columns (codegen never asks): the same float32 sums, in JavaScript
+            const xr = (x + r * xStep) / 4;
+            for (let j = 0; j < N; j++) {
+              let c = 0;
+              for (let i = 0, q = w / 4 + j; i < K; i++, q += rowBytes / 4) c = Math.fround(c + Math.fround(f32[xr + i]! * f32[q]!));
+              f32[y / 4 + r * N + j] = c;
+            }
           }
+          if (!cIn) C.set(f32.subarray(Y_AT / 4 + r * N, Y_AT / 4 + (r + 1) * N), o + r * N);
         }
         m += rows;
       }
