@@ -109,6 +109,9 @@ try {
         console.log(`  ok ${name} (browser: ${ms.toFixed(0)} ms, then ${msAgain.toFixed(0)} ms; worst error ${worst.toFixed(3)} of the tolerance)`);
       }
     }
+    // the softmax's three loops (max, exp and sum, divide) compile to WebAssembly SIMD on the main thread
+    if (r.simdLoops !== 3) fail(`the softmax compiled to ${r.simdLoops} WebAssembly SIMD loops in the browser, not 3`);
+    else console.log("  ok the softmax's loops ran as WebAssembly SIMD (3 modules compiled on the main thread)");
     // the two callAsync programs (each called twice) are the ones that may run in onnxruntime-web
     if (r.counts.sessions !== 2 || r.counts.runs !== 4) {
       fail(`onnxruntime-web made ${r.counts.sessions} sessions and ${r.counts.runs} runs; the two callAsync programs should make 2 and 4`);

@@ -94,7 +94,7 @@ test("SIMD loops equal JavaScript loops bit for bit for exact float32, int32 and
   ];
   for (const [label, f, args] of cases) {
     const { source, simd, js } = bothWays(f, args);
-    assert.match(source, /simd\d+_\d+\(/, `${label}: a SIMD loop`);
+    assert.match(source, /simd_\d+\(/, `${label}: a SIMD loop`);
     simd.forEach((r, i) => assertSameBits(`${label} [${i}]`, r, js[i]!));
   }
 });
@@ -117,7 +117,7 @@ test("SIMD reductions: max and min exactly, sums within float32 rounding, over r
       jnp.max(a),
     ];
     const { source, simd, js } = bothWays(f, [x, withNaN]);
-    assert.match(source, /simd\d+_\d+\(/, `[${rows}, ${n}]: a SIMD loop`);
+    assert.match(source, /simd_\d+\(/, `[${rows}, ${n}]: a SIMD loop`);
     for (const i of [0, 1, 2, 5]) assertSameBits(`[${rows}, ${n}] output ${i}`, simd[i]!, js[i]!);
     for (const i of [3, 4]) assertAllClose(Array.from(simd[i]!.data), Array.from(js[i]!.data), { rtol: 2e-6, atol: 1e-6 });
   }
@@ -141,7 +141,7 @@ test("SIMD exp within one float32 ulp of Math.exp, logistic within two; subnorma
   ];
   for (const [label, f, ref, ulps] of refs) {
     const { source, simd } = bothWays(f, [x]);
-    assert.match(source, /simd\d+_\d+\(/, `${label}: a SIMD loop\n${source}`);
+    assert.match(source, /simd_\d+\(/, `${label}: a SIMD loop\n${source}`);
     const y = simd[0]!.data;
     let differ = 0;
     for (let i = 0; i < xs.length; i++) {
@@ -161,7 +161,7 @@ test("SIMD exp within one float32 ulp of Math.exp, logistic within two; subnorma
   // near the ends of float32's range (repeated: loops this short would stay JavaScript)
   const ends = [88.72, 88.73, 89, 1e30, -87.3, -87.4, -104, -3e38, Number.NaN, 0, -0, 1];
   const { source, simd } = bothWays((a) => jnp.exp(a), [jnp.array([...ends, ...ends, ...ends])]);
-  assert.match(source, /simd\d+_\d+\(/);
+  assert.match(source, /simd_\d+\(/);
   const edge = simd[0]!.data;
   assert.deepEqual(Array.from(edge.slice(1, 4)), [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
   assert.ok(edge[0]! > 3.39e38 && Number.isFinite(edge[0]!));
@@ -181,7 +181,7 @@ test("loops SIMD does not take stay JavaScript: odd inner lengths, other dtypes,
   ];
   for (const [label, f, args] of cases) {
     const { source, simd, js } = bothWays(f, args);
-    assert.doesNotMatch(source, /simd\d+_\d+\(/, label);
+    assert.doesNotMatch(source, /simd_\d+\(/, label);
     simd.forEach((r, i) => assertSameBits(label, r, js[i]!));
   }
 });

@@ -4,9 +4,11 @@
 // callAsync programs ran in onnxruntime-web (and nothing else did), and the results go to
 // globalThis.__jaxtsResult for the runner (scripts/browser_test.mjs) to compare with Node.
 
+import { compiledSource } from "/dist/src/backends/cpu/codegen.js";
 import { useOnnxruntimeWeb } from "/dist/src/backends/ort_web/runtime.js";
+import { optimizeJaxpr } from "/dist/src/compiler/passes.js";
 import * as jax from "/dist/src/index.js";
-import { programs } from "./programs.js";
+import { programs, softmaxRows } from "./programs.js";
 
 const counts = { sessions: 0, runs: 0 };
 
@@ -62,8 +64,14 @@ async function main() {
     const leaves = jax.tree.leaves(out).map((l) => ({ shape: [...l.shape], dtype: l.dtype, data: Array.from(l.dataSync()) }));
     results[name] = { ms, msAgain, leaves };
   }
+  // whether the main thread compiled the softmax's loops as WebAssembly SIMD (modules over
+  // 4 KB it would refuse, and the loops would stay JavaScript)
+  const { numpy: jnp } = jax;
+  const rows = jnp.zeros([4, 256]);
+  const simdLoops = (compiledSource(optimizeJaxpr(jax.makeJaxpr((v) => softmaxRows(jnp, v))(rows))).match(/simd_\d+\(/g) ?? []).length;
   return {
     mode,
+    simdLoops,
     crossOriginIsolated,
     float16Array: typeof Float16Array === "function",
     devicesBefore: before,

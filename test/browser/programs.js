@@ -7,6 +7,12 @@
  * Name -> {f, args, run, backend?}: run is "eager", "jit" (synchronous call) or "callAsync";
  * backend is jit's.
  */
+/** A softmax over the last axis, written out (the composite nn.softmax is expanded only inside jit). */
+export function softmaxRows(jnp, v) {
+  const e = jnp.exp(v.sub(jnp.max(v, -1, { keepdims: true })));
+  return e.div(jnp.sum(e, -1, { keepdims: true }));
+}
+
 export function programs(jax) {
   const { numpy: jnp, grad, vmap, valueAndGrad, tree } = jax;
   const x = jnp.linspace(-2, 2, 9);
@@ -40,6 +46,8 @@ export function programs(jax) {
     gradSin: { f: grad((v) => jnp.sin(v).sum()), args: [x], run: "eager" },
     vmapRowNorm: { f: vmap((r) => r.mul(r).sum().sqrt()), args: [rows], run: "eager" },
     jitSmall: { f: (v) => jnp.tanh(v).mul(3).add(v.pow(2)), args: [x], run: "jit" },
+    // rows of 256: the cpu engine compiles these loops to WebAssembly SIMD (one small module each)
+    softmaxRows: { f: (v) => softmaxRows(jnp, v), args: [jnp.sin(jnp.arange(1024).mul(0.37)).mul(5).reshape([4, 256])], run: "jit" },
     mlpStepSync: { f: step, args: [params, xb, yb], run: "jit" },
     mlpStepAsync: { f: step, args: [params, xb, yb], run: "callAsync" },
     // onnxruntime-web returns float16 as a Float16Array where the browser has one

@@ -91,23 +91,9 @@ export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): Co
   return instantiate(generated, interpret) ?? interpret;
 }
 
-/** The host refused to compile a module of SIMD loops (a browser's main thread refuses large synchronous compiles). */
-class SimdRefused extends Error {
-  constructor(cause: unknown) {
-    super("jaxts: WebAssembly SIMD loops were refused", { cause });
-  }
-}
-
-/** Generates a program, with its fused loops in JavaScript where the host refuses them as WebAssembly. */
+/** Generates a program's source (`simd`: whether fused loops may be WebAssembly SIMD functions). */
 function generateProgram(closed: ClosedJaxpr, owned: readonly boolean[], immutable: readonly boolean[] | null, simd: boolean): Generated {
-  if (simd) {
-    try {
-      return new Generator(closed, owned, immutable, true).generate();
-    } catch (e) {
-      if (!(e instanceof SimdRefused)) throw e;
-    }
-  }
-  return new Generator(closed, owned, immutable, false).generate();
+  return new Generator(closed, owned, immutable, simd).generate();
 }
 
 /**
@@ -217,8 +203,6 @@ class Generator {
   private readonly uses = new Map<Var, number>();
   /** Buffers in the kernel's memory, freed with the program. */
   private readonly buffers: TypedArray[] = [];
-  /** Loops emitted as WebAssembly functions, and the names their calls use. */
-  private readonly simdLoops: { loop: SimdLoop; capture: string }[] = [];
 
   constructor(
     private readonly closed: ClosedJaxpr,
@@ -262,7 +246,6 @@ class Generator {
       if (n.kind === "loop") this.emitLoop(n);
       else this.emitOpaque(n.eqn);
     });
-    if (this.simdLoops.length > 0) this.linkSimdLoops();
     const returned = this.jaxpr.outs.map((o) => this.returned(o));
     const outs = returned.map((r) => r.expr);
     const run = `function run(args) {\n${this.lines.join("\n")}\nreturn [${outs.join(", ")}];\n}`;
@@ -287,23 +270,6 @@ return function compiled(args) {
 };`
       : `"use strict";\n${run}\nreturn run;`;
     return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned), buffers: this.buffers };
-  }
-
-  /** Assembles the SIMD loops into one module and binds their names to its functions. */
-  private linkSimdLoops(): void {
-    const bytes = moduleBytes(
-      this.simdLoops.map((s, i) => ({ name: `f${i}`, params: s.loop.params.map(simdParamType), body: simdLoopBody(s.loop) })),
-    );
-    let exports: Record<string, unknown>;
-    try {
-      exports = kernelMemory()!.link(bytes);
-    } catch (e) {
-      programBuffers()?.free(this.buffers);
-      throw new SimdRefused(e);
-    }
-    this.simdLoops.forEach((s, i) => {
-      this.captured.find((c) => c.name === s.capture)!.value = exports[`f${i}`];
-    });
   }
 
   // ---- names and captured values ----
@@ -1205,9 +1171,16 @@ return function compiled(args) {
         loop.stores.push({ array: arrayAt(address, lane!, an.full), node: k });
       }
     }
-    const fn = this.fresh("simd");
-    this.simdLoops.push({ loop, capture: this.capture({ simdLoop: fn }, fn) });
-    this.emit(`${this.simdLoops[this.simdLoops.length - 1]!.capture}(${callArgs.join(", ")});`);
+    // a module per loop: a host may refuse to compile large modules synchronously (a
+    // browser's main thread refuses those over 4 KB), and then only that loop stays JavaScript
+    const bytes = moduleBytes([{ name: "f", params: loop.params.map(simdParamType), body: simdLoopBody(loop) }]);
+    let fn: unknown;
+    try {
+      fn = mem.link(bytes).f;
+    } catch {
+      return false;
+    }
+    this.emit(`${this.capture(fn, "simd")}(${callArgs.join(", ")});`);
     for (const line of after) this.emit(line);
     for (const r of reds) if (r.target === null) this.vals.set(r.out, { aval: r.out.aval, local: this.nameOf(r.out) });
     return true;
