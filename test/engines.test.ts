@@ -2,6 +2,7 @@
 // and jit on ONNX Runtime agree (values and gradients; float32 within 1e-5 relative).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { simdLoops } from "../src/backends/cpu/codegen.js";
 import { type Array as JArray, jit, numpy as jnp, lax, ortAvailable, ortUnavailableReason, tree, valueAndGrad } from "../src/index.js";
 import { COMPOSITES, type Fn } from "./composites.js";
 import { arr, assertAllClose, get, loadFixture } from "./helpers.js";
@@ -54,17 +55,36 @@ const corpus: [string, Fn, () => JArray[]][] = [
   ...Object.entries(EXTRA).map(([n, [f, a]]): [string, Fn, () => JArray[]] => [n, f, a]),
 ];
 
+// "cpu, SIMD from 4": the cpu engine with every fused loop of 4 elements or more (and a
+// multiple of 4 innermost) compiled to WebAssembly SIMD, as larger programs get them
+const engines = [
+  { label: "cpu", backend: "cpu", simdFrom: simdLoops.minElements },
+  { label: "cpu, SIMD from 4", backend: "cpu", simdFrom: 4 },
+  { label: "ort", backend: "ort", simdFrom: simdLoops.minElements },
+] as const;
+const simdBefore = simdLoops.compiled;
+
 for (const [name, f, args] of corpus) {
-  test(`engines agree on ${name}: eager, jit cpu, jit ort (values and gradients)`, () => {
+  test(`engines agree on ${name}: eager, jit cpu (with and without SIMD loops), jit ort (values and gradients)`, () => {
     const xs = args();
     const vg = valueAndGrad(f, { argnums: xs.map((_, i) => i) });
     const eager = vg(...xs);
     const expected = (tree.leaves(eager) as JArray[]).map((l) => Array.from(l.dataSync()));
-    for (const backend of ["cpu", "ort"] as const) {
-      assertAllClose(jit(f, { backend })(...xs), expected[0], tol, `${name} value on ${backend}`);
-      const got = tree.leaves(jit(vg, { backend })(...xs)) as JArray[];
-      assert.equal(got.length, expected.length);
-      got.forEach((g, i) => assertAllClose(Array.from(g.dataSync()), expected[i], tol, `${name} leaf ${i} on ${backend}`));
+    const bar = simdLoops.minElements;
+    for (const { label, backend, simdFrom } of engines) {
+      simdLoops.minElements = simdFrom;
+      try {
+        assertAllClose(jit(f, { backend })(...xs), expected[0], tol, `${name} value on ${label}`);
+        const got = tree.leaves(jit(vg, { backend })(...xs)) as JArray[];
+        assert.equal(got.length, expected.length);
+        got.forEach((g, i) => assertAllClose(Array.from(g.dataSync()), expected[i], tol, `${name} leaf ${i} on ${label}`));
+      } finally {
+        simdLoops.minElements = bar;
+      }
     }
   });
 }
+
+test("the corpus ran through many SIMD loops", () => {
+  assert.ok(simdLoops.compiled - simdBefore >= 50, `${simdLoops.compiled - simdBefore} SIMD loops`);
+});

@@ -1047,7 +1047,7 @@ return function compiled(args) {
     const inner = levels[depth - 1];
     if (!mem || !region || !inner || inner.n % 4 !== 0 || levels.some((l) => l.n === 0)) return false;
     // short loops stay in JavaScript, where a call costs more than it saves
-    if (levels.reduce((m, l) => m * l.n, 1) < SIMD_MIN_ELEMENTS) return false;
+    if (levels.reduce((m, l) => m * l.n, 1) < simdLoops.minElements) return false;
     // reductions over the innermost levels (accumulators in registers): the other way round stays in JavaScript
     const reduceFrom = reds.length > 0 ? levels.findIndex((l) => l.reduced) : depth - 1;
     if (reds.length > 0 && (!an.accInRegister || reduceFrom < 0)) return false;
@@ -1180,6 +1180,7 @@ return function compiled(args) {
     } catch {
       return false;
     }
+    simdLoops.compiled++;
     this.emit(`${this.capture(fn, "simd")}(${callArgs.join(", ")});`);
     for (const line of after) this.emit(line);
     for (const r of reds) if (r.target === null) this.vals.set(r.out, { aval: r.out.aval, local: this.nameOf(r.out) });
@@ -1187,8 +1188,12 @@ return function compiled(args) {
   }
 }
 
-/** Loops of fewer elements stay in JavaScript: a call into WebAssembly costs about as much. */
-const SIMD_MIN_ELEMENTS = 32;
+/**
+ * SIMD loops: those of fewer elements than `minElements` stay JavaScript (a call into
+ * WebAssembly costs about as much as it saves); `compiled` counts the loops compiled so far.
+ * Tests lower the bar, to run small programs through SIMD loops.
+ */
+export const simdLoops = { minElements: 32, compiled: 0 };
 
 /** The SIMD lane kind of a dtype, or null where SIMD loops do not take it. */
 function laneOf(dtype: DType): Lane | null {
