@@ -1045,7 +1045,7 @@ return function compiled(args) {
     const { levels, reds } = an;
     const depth = levels.length;
     const inner = levels[depth - 1];
-    if (!mem || !region || !inner || inner.n % 4 !== 0 || levels.some((l) => l.n === 0)) return false;
+    if (!mem || !region || !inner || inner.n < 4 || levels.some((l) => l.n === 0)) return false;
     // short loops stay in JavaScript, where a call costs more than it saves
     if (levels.reduce((m, l) => m * l.n, 1) < simdLoops.minElements) return false;
     // reductions over the innermost levels (accumulators in registers): the other way round stays in JavaScript

@@ -83,6 +83,7 @@ import {
   MUL,
   SHL,
   SHUFFLE,
+  STORE8_LANE,
   STORE32_LANE,
   SUB,
   set,
@@ -187,6 +188,8 @@ const splat4 = (bytes: number[]) => V128_CONST([...bytes, ...bytes, ...bytes, ..
 const f32Bytes = (v: number) => f32(v).slice(1);
 const i32Bytes = (v: number) => Array.from(new Uint8Array(new Int32Array([v]).buffer));
 const ONES = splat4(i32Bytes(-1));
+/** Lane 0's bits kept, the others zero (a one-element step's contribution to a sum). */
+const LANE0 = [255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 /** Shuffle lanes: the high two float32s of a vector moved to the low half. */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -228,16 +231,16 @@ class FunctionBuilder {
     return this.nParams + this.i32Locals + this.nV128++;
   }
   /**
-   * A constant vector: a local set once, at the function's start (V8 builds a v128.const
+   * A constant vector (4 bytes for every lane, or 16): a local set once, at the function's start (V8 builds a v128.const
    * from general registers each time it runs, several instructions; a local is one load at most).
    */
-  constant(lanes: number[]): number[] {
-    const key = lanes.join(",");
+  constant(bytes: number[]): number[] {
+    const key = bytes.join(",");
     let l = this.constants.get(key);
     if (l === undefined) {
       l = this.v128();
       this.constants.set(key, l);
-      this.prologue.push(...splat4(lanes), ...set(l));
+      this.prologue.push(...(bytes.length === 4 ? splat4(bytes) : V128_CONST(bytes)), ...set(l));
     }
     return get(l);
   }
@@ -264,7 +267,7 @@ export function simdLoopBody(loop: SimdLoop): number[] {
   const { levels, nodes, arrays } = loop;
   const depth = levels.length;
   const inner = levels[depth - 1]!;
-  if (inner.n % 4 !== 0 || inner.n === 0) throw new Error("jaxts internal error: a SIMD loop's inner level must be a multiple of 4");
+  if (inner.n < 4) throw new Error("jaxts internal error: a SIMD loop's inner level must have 4 elements or more");
   const lanes = lanesOf(loop);
   const nPatterns = loop.bases.length;
   // i32 locals: a counter per level, an offset per pattern, an address per array, j*4
@@ -308,8 +311,13 @@ export function simdLoopBody(loop: SimdLoop): number[] {
 
   // Steps of the inner loop take `unroll` groups of four elements, group u at byte offset
   // u * 16 (u * 4 for bools) through the memory instructions' offsets; reductions keep an
-  // accumulator per group, so their chains of dependent operations run side by side.
-  const unroll = inner.n % 16 === 0 && loop.reductions.length > 0 ? 4 : inner.n % 8 === 0 ? 2 : 1;
+  // accumulator per group, so their chains of dependent operations run side by side. The
+  // elements after the last whole step (the tail) go one at a time: each value splatted
+  // over the lanes, lane 0 stored, lane 0 alone summed.
+  const reducing = loop.reductions.length > 0;
+  const unroll = reducing && inner.n >= 16 ? 4 : inner.n >= 8 ? 2 : 1;
+  const main = inner.n - (inner.n % (4 * unroll));
+  /** u: the group of a vector step; -1: one element (the tail). */
   const compute = (k: number, u: number) => {
     const n = nodes[k]!;
     const x = (i: number) => get(locals[i]!);
@@ -317,14 +325,14 @@ export function simdLoopBody(loop: SimdLoop): number[] {
       case "load": {
         const a = arrays[n.array]!;
         const bool = a.lane === "bool";
-        if (innerStride(n.array) === 0) {
-          if (bool) f.emit(get(addrs[n.array]!), LOAD8_SPLAT(0), V128_ZERO, I32X4_NE);
-          else f.emit(get(addrs[n.array]!), LOAD32_SPLAT(0));
-          break;
-        }
+        const whole = innerStride(n.array) === 0;
         // bools are bytes: element j lies j bytes on, others 4j
-        f.emit(get(addrs[n.array]!), get(bool ? counter : j4), [ADD]);
-        if (bool) f.emit(LOAD32_ZERO(4 * u), I16X8_EXTEND_LOW_I8X16_U, I32X4_EXTEND_LOW_I16X8_U, V128_ZERO, I32X4_NE);
+        f.emit(get(addrs[n.array]!));
+        if (!whole) f.emit(get(bool ? counter : j4), [ADD]);
+        if (whole || u < 0) {
+          if (bool) f.emit(LOAD8_SPLAT(0), V128_ZERO, I32X4_NE);
+          else f.emit(LOAD32_SPLAT(0));
+        } else if (bool) f.emit(LOAD32_ZERO(4 * u), I16X8_EXTEND_LOW_I8X16_U, I32X4_EXTEND_LOW_I16X8_U, V128_ZERO, I32X4_NE);
         else f.emit(V_LOAD(16 * u));
         break;
       }
@@ -415,40 +423,43 @@ export function simdLoopBody(loop: SimdLoop): number[] {
     if (invariant[k]) compute(k, 0);
   });
   if (loop.reduceFrom === depth - 1) initAccumulators();
-  f.emit(i32(0), set(counter), LOOP);
-  f.emit(get(counter), i32(2), [SHL], set(j4));
-  for (let u = 0; u < unroll; u++) {
+  /** One step's work: group u of a vector step, or (u = -1) one element of the tail. */
+  const step = (u: number) => {
     nodes.forEach((_, k) => {
       if (!invariant[k]) compute(k, u);
     });
     for (const st of loop.stores) {
       const a = arrays[st.array]!;
+      const v = get(locals[st.node]!);
       if (a.lane === "bool") {
-        // masks to 0/1, narrowed to bytes: four of them stored
-        f.emit(get(addrs[st.array]!), get(counter), [ADD]);
-        f.emit(
-          get(locals[st.node]!),
-          I32X4_NEG,
-          tee(tmp[0]!),
-          get(tmp[0]!),
-          I16X8_NARROW_I32X4_S,
-          tee(tmp[0]!),
-          get(tmp[0]!),
-          I8X16_NARROW_I16X8_S,
-        );
-        f.emit(STORE32_LANE(4 * u));
-      } else f.emit(get(addrs[st.array]!), get(j4), [ADD], get(locals[st.node]!), V_STORE(16 * u));
+        // masks to 0/1; four narrowed to bytes, or lane 0's low byte
+        f.emit(get(addrs[st.array]!), get(counter), [ADD], v, I32X4_NEG);
+        if (u < 0) f.emit(STORE8_LANE(0));
+        else
+          f.emit(tee(tmp[0]!), get(tmp[0]!), I16X8_NARROW_I32X4_S, tee(tmp[0]!), get(tmp[0]!), I8X16_NARROW_I16X8_S, STORE32_LANE(4 * u));
+      } else f.emit(get(addrs[st.array]!), get(j4), [ADD], v, u < 0 ? STORE32_LANE(0) : V_STORE(16 * u));
     }
     loop.reductions.forEach((r, k) => {
       const v = get(locals[r.node]!);
-      const [a, b] = accs[k]![u]!;
-      if (r.kind === "sum") {
+      const [a, b] = accs[k]![Math.max(u, 0)]!;
+      if (r.kind === "sum" && u < 0) f.emit(get(a!), v, f.constant(LANE0), V128_AND, F64X2_PROMOTE_LOW, F64X2_ADD, set(a!));
+      else if (r.kind === "sum") {
         f.emit(get(a!), v, F64X2_PROMOTE_LOW, F64X2_ADD, set(a!));
         f.emit(get(b!), v, v, SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW, F64X2_ADD, set(b!));
       } else f.emit(get(a!), v, r.kind === "max" ? F32X4_MAX : F32X4_MIN, set(a!));
     });
+  };
+  f.emit(i32(0), set(counter));
+  if (main > 0) {
+    f.emit(LOOP, get(counter), i32(2), [SHL], set(j4));
+    for (let u = 0; u < unroll; u++) step(u);
+    f.emit(get(counter), i32(4 * unroll), [ADD], tee(counter), i32(main), [LT_S], brIf(0), [END]);
   }
-  f.emit(get(counter), i32(4 * unroll), [ADD], tee(counter), i32(inner.n), [LT_S], brIf(0), [END]);
+  if (main < inner.n) {
+    f.emit(LOOP, get(counter), i32(2), [SHL], set(j4));
+    step(-1);
+    f.emit(get(counter), i32(1), [ADD], tee(counter), i32(inner.n), [LT_S], brIf(0), [END]);
+  }
   if (loop.reduceFrom === depth - 1) finishAccumulators();
   // close the outer levels, innermost first
   for (let l = depth - 2; l >= 0; l--) {

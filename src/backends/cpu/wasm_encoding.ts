@@ -85,6 +85,7 @@ export const V_STORE = (offset: number): number[] => simd(0x0b, 4, ...leb(offset
 export const LOAD32_SPLAT = (offset: number): number[] => simd(0x09, 2, ...leb(offset));
 export const LOAD8_SPLAT = (offset: number): number[] => simd(0x07, 0, ...leb(offset));
 export const LOAD32_ZERO = (offset: number): number[] => simd(0x5c, 2, ...leb(offset));
+export const STORE8_LANE = (offset: number): number[] => simd(0x58, 0, ...leb(offset), 0);
 export const STORE32_LANE = (offset: number): number[] => simd(0x5a, 2, ...leb(offset), 0);
 export const V128_CONST = (bytes: number[]): number[] => simd(0x0c, ...bytes);
 export const V128_ZERO = V128_CONST(new Array<number>(16).fill(0));
