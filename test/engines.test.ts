@@ -55,8 +55,8 @@ const corpus: [string, Fn, () => JArray[]][] = [
   ...Object.entries(EXTRA).map(([n, [f, a]]): [string, Fn, () => JArray[]] => [n, f, a]),
 ];
 
-// "cpu, SIMD from 4": the cpu engine with every fused loop of 4 elements or more (and a
-// multiple of 4 innermost) compiled to WebAssembly SIMD, as larger programs get them
+// "cpu, SIMD from 4": the cpu engine with every fused loop of 4 elements or more (4 or
+// more innermost) compiled to WebAssembly SIMD, as larger programs get them
 const engines = [
   { label: "cpu", backend: "cpu", simdFrom: simdLoops.minElements },
   { label: "cpu, SIMD from 4", backend: "cpu", simdFrom: 4 },

@@ -3,7 +3,7 @@
 // The fusion plan (compiler/fusion.ts) turns chains of elementwise equations, with the
 // views feeding them and the reductions of their results, into single loop nests over
 // typed arrays; values of one element become JS locals. Loop nests of float32, int32 and
-// bool values whose innermost run is a multiple of 4 become WebAssembly SIMD functions
+// bool values whose innermost run has 4 elements or more become WebAssembly SIMD functions
 // instead (simd_loop.ts), each a module of its own: their buffers lie in the
 // kernel's memory, and other arrays are staged there per call. dot_general runs a register-blocked
 // kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);

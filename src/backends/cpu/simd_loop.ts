@@ -6,16 +6,17 @@
 // per operation, this does four at a time in float32 arithmetic: the same results for
 // add, sub, mul, div, sqrt, comparisons, selects and conversions, since rounding an exact
 // float64 result to float32 equals float32 arithmetic for these. The exceptions:
-// - exp and logistic: a polynomial in float32 (at most about one ulp from the correctly
-//   rounded value, as the JavaScript path's fastmath.ts);
+// - exp and logistic: a polynomial in float32, within one ulp of the correctly rounded
+//   value for exp and two for logistic (the JavaScript path's fastmath.ts: one), and 0
+//   where the result is below the smallest normal float32, as on XLA's CPU backend;
 // - rsqrt: a float32 square root, then a float32 division (one more rounding);
 // - sums: four float64 partial sums (lanes), added at the end, instead of one in element order.
 //
-// A loop (SimdLoop) is a nest of levels, the innermost taking four elements per step;
-// every array is read or written at `base + Σ index[level] * stride[level]` of its access
-// pattern, with an innermost stride of 1 (contiguous) or 0 (the same element: loaded once
-// per pass of the inner loop). Reductions run over the innermost level only and store one
-// float32 per pass at their pattern's offset.
+// A loop (SimdLoop) is a nest of levels, the innermost taking four elements per step (the
+// last few one at a time); every array is read or written at `base + Σ index[level] *
+// stride[level]` of its access pattern, with an innermost stride of 1 (contiguous) or 0
+// (the same element: loaded once per pass of the inner loop). Reductions run over the
+// innermost levels and store one float32 per pass over them at their pattern's offset.
 
 import {
   ADD,
@@ -134,7 +135,7 @@ export interface SimdArray {
 export interface SimdLoop {
   /** The function's parameters: i32 (addresses, int32 and bool numbers) or f32. */
   params: ("i32" | "f32")[];
-  /** Outermost first; the innermost one's n is a multiple of 4. strides: per pattern, in elements. */
+  /** Outermost first; the innermost one's n is 4 or more. strides: per pattern, in elements. */
   levels: { n: number; strides: number[] }[];
   /** Per pattern: the element offset where it starts. */
   bases: number[];
