@@ -40,24 +40,29 @@ function assertMatches(actual: ArrayImpl, expected: ArrayImpl, label: string): v
 
 /**
  * Traces f, then checks compileJaxpr(optimizeJaxpr(jaxpr)) against evalJaxpr over two
- * calls (buffers are reused between calls: the first call's results must survive it).
+ * calls (buffers are reused between calls: the first call's results must survive it), with
+ * JavaScript loops and with WebAssembly SIMD loops, to 1e-6 (float32 functions like tanh
+ * may differ by an ulp).
  */
 function check(name: string, f: Fn, args: JArray[], second?: JArray[]): ClosedJaxpr {
   const closed = makeJaxpr(f)(...args);
-  const compiled = compileJaxpr(optimizeJaxpr(closed));
-  const run = (xs: JArray[]) => {
-    const expected = evalJaxpr(closed.jaxpr, [...closed.consts, ...xs]) as ArrayImpl[];
-    const actual = compiled(xs as ArrayImpl[]);
-    assert.equal(actual.length, expected.length, `${name}: number of outputs`);
-    return { actual, expected };
-  };
-  const first = run(args);
-  const snapshot = first.actual.map(values);
-  const again = run(second ?? args);
-  [first, again].forEach(({ actual, expected }, k) =>
-    actual.forEach((a, i) => assertMatches(a, expected[i]!, `${name}, call ${k + 1}, output ${i}`)),
-  );
-  first.actual.forEach((a, i) => assert.deepEqual(values(a), snapshot[i], `${name}: output ${i} changed after another call`));
+  for (const simd of [false, true]) {
+    const compiled = compileJaxpr(optimizeJaxpr(closed), { simd });
+    const run = (xs: JArray[]) => {
+      const expected = evalJaxpr(closed.jaxpr, [...closed.consts, ...xs]) as ArrayImpl[];
+      const actual = compiled(xs as ArrayImpl[]);
+      assert.equal(actual.length, expected.length, `${name}: number of outputs`);
+      return { actual, expected };
+    };
+    const first = run(args);
+    const snapshot = first.actual.map(values);
+    const again = run(second ?? args);
+    const loops = simd ? "SIMD loops" : "JavaScript loops";
+    [first, again].forEach(({ actual, expected }, k) =>
+      actual.forEach((a, i) => assertMatches(a, expected[i]!, `${name} (${loops}), call ${k + 1}, output ${i}`)),
+    );
+    first.actual.forEach((a, i) => assert.deepEqual(values(a), snapshot[i], `${name} (${loops}): output ${i} changed after another call`));
+  }
   return closed;
 }
 
@@ -398,9 +403,13 @@ test("compiler: fused loops and buffer reuse in the generated code", () => {
     const t = jnp.tanh(a).mul(2).add(1);
     return [t.sum(), t.mul(t).sum()];
   })(x);
-  const src = compiledSource(optimizeJaxpr(closed));
+  const src = compiledSource(optimizeJaxpr(closed), [], false);
   assert.equal(new Set(src.match(/\bi\d+\b/g)).size, 1, src);
   assert.ok(!/buf_|impl\(|new Float32Array\(64\)/.test(src), src);
+  // with SIMD loops: one call, the same single loop
+  const simdSrc = compiledSource(optimizeJaxpr(closed));
+  assert.equal(simdSrc.match(/simd_\d+\(/g)?.length, 1, simdSrc);
+  assert.ok(!/\bfor \(|buf_|impl\(/.test(simdSrc), simdSrc);
   // a chain through opaque transposes: intermediates of equal size share reused buffers
   const chain = makeJaxpr((a: JArray) => {
     let y = a;

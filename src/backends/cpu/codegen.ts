@@ -21,8 +21,8 @@
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
 // reductions accumulate in double precision in the same order. The exceptions: float32
 // exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical; in SIMD
-// loops a float32 polynomial, one ulp for exp and two for logistic, subnormal results
-// flushed to zero as on XLA's CPU backend); SIMD sums (four partial sums); products
+// loops exp and logistic are a float32 polynomial, one ulp for exp and two for logistic,
+// subnormal results flushed to zero as on XLA's CPU backend); SIMD sums (four partial sums); products
 // of up to 4 rows by a float32 matrix, which the WebAssembly kernel sums in float32 as
 // XLA's CPU dot does (the eager kernel sums in float64); and a matmul zero times an
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).
@@ -1237,6 +1237,7 @@ function simdNode(e: JaxprEqn, ins: number[], node: (n: SimdNode) => number): nu
     case "rsqrt":
     case "exp":
     case "logistic":
+    case "tanh":
     case "floor":
     case "ceil":
       return inLane === "f32" && outLane === "f32" ? node({ op: "unary", fn: name, x: a }) : null;

@@ -8,7 +8,8 @@
 // float64 result to float32 equals float32 arithmetic for these. The exceptions:
 // - exp and logistic: a polynomial in float32, within one ulp of the correctly rounded
 //   value for exp and two for logistic (the JavaScript path's fastmath.ts: one), and 0
-//   where the result is below the smallest normal float32, as on XLA's CPU backend;
+//   where the result is below the smallest normal float32, as on XLA's CPU backend; tanh
+//   computes in float64, like fastmath.ts, and is almost always correctly rounded;
 // - rsqrt: a float32 square root, then a float32 division (one more rounding);
 // - sums: four float64 partial sums (lanes), added at the end, instead of one in element order.
 //
@@ -31,6 +32,7 @@ import {
   F32X4_ADD,
   F32X4_CEIL,
   F32X4_CONVERT_I32X4_S,
+  F32X4_DEMOTE_F64X2_ZERO,
   F32X4_DIV,
   F32X4_EQ,
   F32X4_EXTRACT,
@@ -50,8 +52,12 @@ import {
   F32X4_SUB,
   F64_ADD,
   F64X2_ADD,
+  F64X2_DIV,
   F64X2_EXTRACT,
+  F64X2_MUL,
+  F64X2_PMIN,
   F64X2_PROMOTE_LOW,
+  F64X2_SUB,
   f32,
   get,
   I8X16_NARROW_I16X8_S,
@@ -74,6 +80,9 @@ import {
   I32X4_SHR_S,
   I32X4_SPLAT,
   I32X4_SUB,
+  I64X2_ADD,
+  I64X2_SHL,
+  I64X2_SUB,
   i32,
   LOAD8_SPLAT,
   LOAD32_SPLAT,
@@ -105,7 +114,7 @@ import {
 /** The kind of a lane: a float32, an int32, or a boolean (a mask in registers, a byte in memory). */
 export type Lane = "f32" | "i32" | "bool";
 
-export type UnaryFn = "neg" | "abs" | "sqrt" | "rsqrt" | "exp" | "logistic" | "floor" | "ceil" | "square";
+export type UnaryFn = "neg" | "abs" | "sqrt" | "rsqrt" | "exp" | "logistic" | "tanh" | "floor" | "ceil" | "square";
 export type BinaryFn = "add" | "sub" | "mul" | "div" | "max" | "min" | "and" | "or" | "xor";
 export type CompareFn = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 
@@ -207,6 +216,10 @@ const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
 /** 1.5 * 2^23: adding it to a float32 of magnitude below 2^22 rounds it to an integer, held in the low bits. */
 const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
+/** 1.5 * 2^52, the same for float64; ln2 in two parts for float64 (the first's low 32 bits zero). */
+const ROUNDER64 = 6755399441055744;
+const LN2_HI64 = 6.9314718036912381649e-1;
+const LN2_LO64 = 1.90821492927058770002e-10;
 const TAYLOR = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2];
 
 class FunctionBuilder {
@@ -309,6 +322,7 @@ export function simdLoopBody(loop: SimdLoop): number[] {
   }
   const locals = nodes.map(() => f.v128());
   const tmp = [f.v128(), f.v128(), f.v128()];
+  const f64 = [f.v128(), f.v128(), f.v128()];
 
   // Steps of the inner loop take `unroll` groups of four elements, group u at byte offset
   // u * 16 (u * 4 for bools) through the memory instructions' offsets; reductions keep an
@@ -348,7 +362,7 @@ export function simdLoopBody(loop: SimdLoop): number[] {
         else f.emit(n.value ? ONES : V128_ZERO);
         break;
       case "unary":
-        f.emit(unary(f, n.fn, locals[n.x]!, tmp));
+        f.emit(unary(f, n.fn, locals[n.x]!, tmp, f64));
         break;
       case "not":
         f.emit(x(n.x), V128_NOT);
@@ -527,35 +541,93 @@ function convert(f: FunctionBuilder, from: Lane, to: Lane, x: number): number[] 
   throw new Error(`jaxts internal error: conversion ${from} to ${to} in a SIMD loop`);
 }
 
+/**
+ * The instructions reducing the value on the stack, t: afterwards tmp[1] holds
+ * n = round(t / ln2) as an int32 and tmp[2] holds e^r - 1 for r = t - n ln2 (|r| <= ln2/2),
+ * as r + r^2 (1/2 + r (1/6 + ...)); tmp[0] is used.
+ */
+function expReduce(f: FunctionBuilder, tmp: number[]): number[] {
+  const [t, n, p] = tmp as [number, number, number];
+  return cat(
+    // n = round(t / ln2), by adding 1.5 * 2^23: the sum's low bits are n as an integer
+    cat(tee(t), f.f32x4(Math.LOG2E), F32X4_MUL, f.f32x4(ROUNDER), F32X4_ADD, tee(n)),
+    // t = (t - n LN2_HI) - n LN2_LO, with n as a float
+    cat(f.f32x4(ROUNDER), F32X4_SUB, set(p)),
+    cat(get(t), get(p), f.f32x4(LN2_HI), F32X4_MUL, F32X4_SUB, get(p), f.f32x4(LN2_LO), F32X4_MUL, F32X4_SUB, set(t)),
+    // p = t + t^2 (1/2 + t (1/6 + ...))
+    f.f32x4(TAYLOR[0]!),
+    ...TAYLOR.slice(1).map((c) => cat(get(t), F32X4_MUL, f.f32x4(c), F32X4_ADD)),
+    cat(get(t), get(t), F32X4_MUL, F32X4_MUL, get(t), F32X4_ADD, set(p)),
+    cat(get(n), f.i32x4(ROUNDER_BITS), I32X4_SUB, set(n)),
+  );
+}
+
+/** 2^k for int32 lanes k on the stack (-126 <= k <= 127), built in the exponent bits. */
+const pow2 = (f: FunctionBuilder) => cat(f.i32x4(127), I32X4_ADD, i32(23), I32X4_SHL);
+
 /** The instructions leaving e^x on the stack, given those pushing x (run twice); they use tmp[0..2]. */
 function exp(f: FunctionBuilder, x: number[], tmp: number[]): number[] {
   const [t, n, p] = tmp as [number, number, number];
-  const code: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const q of parts) code.push(...q);
-  };
-  // the 0 that replaces subnormal results, under the computation on the stack
-  emit(V128_ZERO);
-  // t = min(x, 89) (NaN stays), or 0 where the result is 0: a subnormal intermediate would cost an assist
-  emit(V128_ZERO, x, f.f32x4(89), F32X4_PMIN, x, f.f32x4(SMALLEST_NORMAL_EXP), F32X4_LT, V128_BITSELECT, tee(t));
-  // n = round(t / ln2), by adding 1.5 * 2^23: the sum's low bits are n as an integer
-  emit(f.f32x4(Math.LOG2E), F32X4_MUL, f.f32x4(ROUNDER), F32X4_ADD, tee(n));
-  // t = (t - n LN2_HI) - n LN2_LO, with n as a float
-  emit(f.f32x4(ROUNDER), F32X4_SUB, set(p));
-  emit(get(t), get(p), f.f32x4(LN2_HI), F32X4_MUL, F32X4_SUB, get(p), f.f32x4(LN2_LO), F32X4_MUL, F32X4_SUB, set(t));
-  // p = 1 + t + t^2 (1/2 + t (1/6 + ...))
-  emit(f.f32x4(TAYLOR[0]!));
-  for (const c of TAYLOR.slice(1)) emit(get(t), F32X4_MUL, f.f32x4(c), F32X4_ADD);
-  emit(get(t), get(t), F32X4_MUL, F32X4_MUL, get(t), F32X4_ADD, f.f32x4(1), F32X4_ADD, set(p));
-  // n as integers, split in halves h = n >> 1 and n - h; each 2^k built in the exponent bits
-  emit(get(n), f.i32x4(ROUNDER_BITS), I32X4_SUB, set(n));
-  emit(get(p), get(n), i32(1), I32X4_SHR_S, tee(t), f.i32x4(127), I32X4_ADD, i32(23), I32X4_SHL, F32X4_MUL);
-  emit(get(n), get(t), I32X4_SUB, f.i32x4(127), I32X4_ADD, i32(23), I32X4_SHL, F32X4_MUL);
-  emit(x, f.f32x4(SMALLEST_NORMAL_EXP), F32X4_LT, V128_BITSELECT);
-  return code;
+  return cat(
+    // the 0 that replaces subnormal results, under the computation on the stack
+    V128_ZERO,
+    // min(x, 89) (NaN stays), or 0 where the result is 0: a subnormal intermediate would cost an assist
+    cat(V128_ZERO, x, f.f32x4(89), F32X4_PMIN, x, f.f32x4(SMALLEST_NORMAL_EXP), F32X4_LT, V128_BITSELECT),
+    expReduce(f, tmp),
+    // (1 + p) 2^h 2^(n-h) with h = n >> 1: two factors, so that n = 128 (an overflow) can be formed
+    cat(get(p), f.f32x4(1), F32X4_ADD, get(n), i32(1), I32X4_SHR_S, tee(t), pow2(f), F32X4_MUL),
+    cat(get(n), get(t), I32X4_SUB, pow2(f), F32X4_MUL),
+    cat(x, f.f32x4(SMALLEST_NORMAL_EXP), F32X4_LT, V128_BITSELECT),
+  );
 }
 
-function unary(f: FunctionBuilder, fn: UnaryFn, x: number, tmp: number[]): number[] {
+/**
+ * tanh of the float32 lanes on the stack, in float64 two lanes at a time, so that the
+ * float32 result is almost always the correctly rounded one (as the JavaScript path's
+ * fastmath.ts), even where a cancellation after it (tanh(x) * 2 + 1) would magnify an ulp:
+ * tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (2|x| capped at 20, where the quotient
+ * rounds to 1), m = 2^n (e^r - 1) + (2^n - 1) with e^r - 1 by its Taylor polynomial of
+ * degree 10 (|r| <= ln2/2: 2e-13 relative). The sign is copied from x (tanh -0 = -0).
+ * Uses tmp[0..2] and the locals in `f64`.
+ */
+function tanh(f: FunctionBuilder, x: number, tmp: number[], f64: number[]): number[] {
+  const [a, lo, hi] = tmp as [number, number, number];
+  const [u, k, r] = f64 as [number, number, number];
+  const d = (v: number) => f.constant(Array.from(new Uint8Array(new Float64Array([v, v]).buffer)));
+  const half = (lanes: number[], out: number) =>
+    cat(
+      lanes,
+      F64X2_PROMOTE_LOW,
+      tee(u),
+      get(u),
+      F64X2_ADD,
+      d(20),
+      F64X2_PMIN,
+      tee(u),
+      // n = round(u / ln2) by adding 1.5 * 2^52 (its low bits are then n); r = u - n ln2
+      cat(d(Math.LOG2E), F64X2_MUL, d(ROUNDER64), F64X2_ADD, tee(k), d(ROUNDER64), F64X2_SUB, set(r)),
+      cat(get(u), get(r), d(LN2_HI64), F64X2_MUL, F64X2_SUB, get(r), d(LN2_LO64), F64X2_MUL, F64X2_SUB, set(r)),
+      // u = e^r - 1 = r + r^2 (1/2 + r (1/6 + ...))
+      d(1 / 3628800),
+      ...[1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2].map((c) => cat(get(r), F64X2_MUL, d(c), F64X2_ADD)),
+      cat(get(r), get(r), F64X2_MUL, F64X2_MUL, get(r), F64X2_ADD, set(u)),
+      // k = 2^n, from n in the exponent bits; m = k u + (k - 1); m / (m + 2)
+      cat(get(k), f.constant(Array.from(new Uint8Array(new Float64Array([ROUNDER64, ROUNDER64]).buffer))), I64X2_SUB),
+      cat(f.constant(Array.from(new Uint8Array(new BigInt64Array([1023n, 1023n]).buffer))), I64X2_ADD, i32(52), I64X2_SHL, tee(k)),
+      cat(get(u), F64X2_MUL, get(k), d(1), F64X2_SUB, F64X2_ADD, tee(u), get(u), d(2), F64X2_ADD, F64X2_DIV),
+      cat(F32X4_DEMOTE_F64X2_ZERO, set(out)),
+    );
+  return cat(
+    cat(get(x), F32X4_ABS, set(a)),
+    half(get(a), lo),
+    half(cat(get(a), get(a), SHUFFLE(HIGH_HALF)), hi),
+    // the halves' two lanes each, side by side; then x's sign bit
+    cat(get(x), get(lo), get(hi), SHUFFLE([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23])),
+    cat(f.constant(i32Bytes(-0x80000000)), V128_BITSELECT),
+  );
+}
+
+function unary(f: FunctionBuilder, fn: UnaryFn, x: number, tmp: number[], f64: number[]): number[] {
   const X = get(x);
   switch (fn) {
     case "neg":
@@ -574,6 +646,8 @@ function unary(f: FunctionBuilder, fn: UnaryFn, x: number, tmp: number[]): numbe
       return cat(X, X, F32X4_MUL);
     case "exp":
       return exp(f, X, tmp);
+    case "tanh":
+      return tanh(f, x, tmp, f64);
     case "logistic": {
       // e = e^-|x|; 1 / (1 + e) for x >= 0, e / (1 + e) below (no overflow; results below
       // the smallest normal float32 are 0, as exp's)
