@@ -218,8 +218,8 @@ const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
 /** 1.5 * 2^52, the same for float64; ln2 in two parts for float64 (the first's low 32 bits zero). */
 const ROUNDER64 = 6755399441055744;
-const LN2_HI64 = 6.9314718036912381649e-1;
-const LN2_LO64 = 1.90821492927058770002e-10;
+const LN2_HI64 = 0.6931471803691238;
+const LN2_LO64 = 1.9082149292705877e-10;
 const TAYLOR = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2];
 
 class FunctionBuilder {
