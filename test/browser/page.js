@@ -64,8 +64,8 @@ async function main() {
     const leaves = jax.tree.leaves(out).map((l) => ({ shape: [...l.shape], dtype: l.dtype, data: Array.from(l.dataSync()) }));
     results[name] = { ms, msAgain, leaves };
   }
-  // whether the main thread compiled the softmax's loops as WebAssembly SIMD (modules over
-  // 4 KB it would refuse, and the loops would stay JavaScript)
+  // whether the main thread compiled the softmax's loops as WebAssembly SIMD (Chromium
+  // refuses large modules there, and such loops stay JavaScript)
   const { numpy: jnp } = jax;
   const rows = jnp.zeros([4, 256]);
   const simdLoops = (compiledSource(optimizeJaxpr(jax.makeJaxpr((v) => softmaxRows(jnp, v))(rows))).match(/simd_\d+\(/g) ?? []).length;

@@ -1171,14 +1171,16 @@ return function compiled(args) {
         loop.stores.push({ array: arrayAt(address, lane!, an.full), node: k });
       }
     }
-    // a module per loop: a host may refuse to compile large modules synchronously (a
-    // browser's main thread refuses those over 4 KB), and then only that loop stays JavaScript
+    // a module per loop: a host may refuse to compile large modules synchronously
+    // (Chromium's main thread, with a RangeError: over 4 KB in older versions, 8 MB now),
+    // and then only that loop stays JavaScript; any other failure is a bug here
     const bytes = moduleBytes([{ name: "f", params: loop.params.map(simdParamType), body: simdLoopBody(loop) }]);
     let fn: unknown;
     try {
       fn = mem.link(bytes).f;
-    } catch {
-      return false;
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw new Error(`jaxts internal error: a generated SIMD loop did not compile (${e instanceof Error ? e.message : String(e)})`);
     }
     simdLoops.compiled++;
     this.emit(`${this.capture(fn, "simd")}(${callArgs.join(", ")});`);
@@ -1238,6 +1240,7 @@ function simdNode(e: JaxprEqn, ins: number[], node: (n: SimdNode) => number): nu
     case "exp":
     case "logistic":
     case "tanh":
+    case "log":
     case "floor":
     case "ceil":
       return inLane === "f32" && outLane === "f32" ? node({ op: "unary", fn: name, x: a }) : null;

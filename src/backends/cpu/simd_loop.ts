@@ -9,7 +9,8 @@
 // - exp and logistic: a polynomial in float32, within one ulp of the correctly rounded
 //   value for exp and two for logistic (the JavaScript path's fastmath.ts: one), and 0
 //   where the result is below the smallest normal float32, as on XLA's CPU backend; tanh
-//   computes in float64, like fastmath.ts, and is almost always correctly rounded;
+//   and log compute in float64, like fastmath.ts and Math.log, and are almost always
+//   correctly rounded;
 // - rsqrt: a float32 square root, then a float32 division (one more rounding);
 // - sums: four float64 partial sums (lanes), added at the end, instead of one in element order.
 //
@@ -54,6 +55,7 @@ import {
   F64X2_ADD,
   F64X2_DIV,
   F64X2_EXTRACT,
+  F64X2_GT,
   F64X2_MUL,
   F64X2_PMIN,
   F64X2_PROMOTE_LOW,
@@ -82,6 +84,7 @@ import {
   I32X4_SUB,
   I64X2_ADD,
   I64X2_SHL,
+  I64X2_SHR_U,
   I64X2_SUB,
   i32,
   LOAD8_SPLAT,
@@ -114,7 +117,7 @@ import {
 /** The kind of a lane: a float32, an int32, or a boolean (a mask in registers, a byte in memory). */
 export type Lane = "f32" | "i32" | "bool";
 
-export type UnaryFn = "neg" | "abs" | "sqrt" | "rsqrt" | "exp" | "logistic" | "tanh" | "floor" | "ceil" | "square";
+export type UnaryFn = "neg" | "abs" | "sqrt" | "rsqrt" | "exp" | "logistic" | "tanh" | "log" | "floor" | "ceil" | "square";
 export type BinaryFn = "add" | "sub" | "mul" | "div" | "max" | "min" | "and" | "or" | "xor";
 export type CompareFn = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 
@@ -200,6 +203,8 @@ const i32Bytes = (v: number) => Array.from(new Uint8Array(new Int32Array([v]).bu
 const ONES = splat4(i32Bytes(-1));
 /** Lane 0's bits kept, the others zero (a one-element step's contribution to a sum). */
 const LANE0 = [255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/** Shuffle lanes: the low two float32s of two vectors, side by side. */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 /** Shuffle lanes: the high two float32s of a vector moved to the low half. */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -582,28 +587,39 @@ function exp(f: FunctionBuilder, x: number[], tmp: number[]): number[] {
 }
 
 /**
- * tanh of the float32 lanes on the stack, in float64 two lanes at a time, so that the
- * float32 result is almost always the correctly rounded one (as the JavaScript path's
- * fastmath.ts), even where a cancellation after it (tanh(x) * 2 + 1) would magnify an ulp:
- * tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (2|x| capped at 20, where the quotient
- * rounds to 1), m = 2^n (e^r - 1) + (2^n - 1) with e^r - 1 by its Taylor polynomial of
- * degree 10 (|r| <= ln2/2: 2e-13 relative). The sign is copied from x (tanh -0 = -0).
- * Uses tmp[0..2] and the locals in `f64`.
+ * The float32 lanes of local `x` computed in float64, two at a time: `half` turns the
+ * float64x2 on the stack into its result; the results are rounded to float32 and put side
+ * by side. Uses tmp[1..2].
+ */
+function inFloat64(x: number, tmp: number[], half: () => number[]): number[] {
+  const [lo, hi] = [tmp[1]!, tmp[2]!];
+  return cat(
+    cat(get(x), F64X2_PROMOTE_LOW, half(), F32X4_DEMOTE_F64X2_ZERO, set(lo)),
+    cat(get(x), get(x), SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW, half(), F32X4_DEMOTE_F64X2_ZERO, set(hi)),
+    cat(get(lo), get(hi), SHUFFLE(LOW_HALVES)),
+  );
+}
+
+/** A float64 constant in both lanes. */
+const f64x2 = (f: FunctionBuilder, v: number) => f.constant(Array.from(new Uint8Array(new Float64Array([v, v]).buffer)));
+/** An int64 constant in both lanes. */
+const i64x2 = (f: FunctionBuilder, v: bigint) => f.constant(Array.from(new Uint8Array(new BigInt64Array([v, v]).buffer)));
+
+/**
+ * tanh, in float64 (inFloat64), so that the float32 result is almost always the correctly
+ * rounded one (as the JavaScript path's fastmath.ts), even where a cancellation after it
+ * (tanh(x) * 2 + 1) would magnify an ulp: tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1
+ * (2|x| capped at 20, where the quotient rounds to 1), m = 2^n (e^r - 1) + (2^n - 1) with
+ * e^r - 1 by its Taylor polynomial of degree 10 (|r| <= ln2/2: 2e-13 relative). The sign is
+ * copied from x (tanh -0 = -0). Uses tmp[0..2] and the locals in `f64`.
  */
 function tanh(f: FunctionBuilder, x: number, tmp: number[], f64: number[]): number[] {
-  const [a, lo, hi] = tmp as [number, number, number];
+  const a = tmp[0]!;
   const [u, k, r] = f64 as [number, number, number];
-  const d = (v: number) => f.constant(Array.from(new Uint8Array(new Float64Array([v, v]).buffer)));
-  const half = (lanes: number[], out: number) =>
+  const d = (v: number) => f64x2(f, v);
+  const half = () =>
     cat(
-      lanes,
-      F64X2_PROMOTE_LOW,
-      tee(u),
-      get(u),
-      F64X2_ADD,
-      d(20),
-      F64X2_PMIN,
-      tee(u),
+      cat(tee(u), get(u), F64X2_ADD, d(20), F64X2_PMIN, tee(u)),
       // n = round(u / ln2) by adding 1.5 * 2^52 (its low bits are then n); r = u - n ln2
       cat(d(Math.LOG2E), F64X2_MUL, d(ROUNDER64), F64X2_ADD, tee(k), d(ROUNDER64), F64X2_SUB, set(r)),
       cat(get(u), get(r), d(LN2_HI64), F64X2_MUL, F64X2_SUB, get(r), d(LN2_LO64), F64X2_MUL, F64X2_SUB, set(r)),
@@ -612,18 +628,45 @@ function tanh(f: FunctionBuilder, x: number, tmp: number[], f64: number[]): numb
       ...[1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2].map((c) => cat(get(r), F64X2_MUL, d(c), F64X2_ADD)),
       cat(get(r), get(r), F64X2_MUL, F64X2_MUL, get(r), F64X2_ADD, set(u)),
       // k = 2^n, from n in the exponent bits; m = k u + (k - 1); m / (m + 2)
-      cat(get(k), f.constant(Array.from(new Uint8Array(new Float64Array([ROUNDER64, ROUNDER64]).buffer))), I64X2_SUB),
-      cat(f.constant(Array.from(new Uint8Array(new BigInt64Array([1023n, 1023n]).buffer))), I64X2_ADD, i32(52), I64X2_SHL, tee(k)),
+      cat(get(k), d(ROUNDER64), I64X2_SUB, i64x2(f, 1023n), I64X2_ADD, i32(52), I64X2_SHL, tee(k)),
       cat(get(u), F64X2_MUL, get(k), d(1), F64X2_SUB, F64X2_ADD, tee(u), get(u), d(2), F64X2_ADD, F64X2_DIV),
-      cat(F32X4_DEMOTE_F64X2_ZERO, set(out)),
     );
+  return cat(cat(get(x), F32X4_ABS, set(a)), get(x), inFloat64(a, tmp, half), f.constant(i32Bytes(-0x80000000)), V128_BITSELECT);
+}
+
+/**
+ * log, in float64 (inFloat64; float32 subnormals are normal there): x = 2^e m with m in
+ * [sqrt(1/2), sqrt(2)), log m = 2 atanh s = 2 (s + s^3/3 + ... + s^13/13) with s = (m-1)/(m+1)
+ * (|s| <= 0.172: 1e-12 relative), log x = e ln2 + log m; almost always the correctly rounded
+ * float32. log 0 = -inf, log of a negative number or NaN is NaN, log inf = inf.
+ */
+function log(f: FunctionBuilder, x: number, tmp: number[], f64: number[]): number[] {
+  const [m, e, z] = f64 as [number, number, number];
+  const d = (v: number) => f64x2(f, v);
+  const half = () =>
+    cat(
+      // e = the exponent, m = the significand in [1, 2)
+      cat(tee(m), i32(52), I64X2_SHR_U, i64x2(f, 1023n), I64X2_SUB, set(e)),
+      cat(get(m), i64x2(f, 0x000fffffffffffffn), V128_AND, i64x2(f, 0x3ff0000000000000n), V128_OR, tee(m)),
+      // above sqrt(2): m / 2, e + 1 (the comparison's mask is -1)
+      cat(d(Math.SQRT2), F64X2_GT, set(z), get(m), d(0.5), F64X2_MUL, get(m), get(z), V128_BITSELECT, set(m)),
+      // e as a float64: its bits added to those of 1.5 * 2^52 give 1.5 * 2^52 + e
+      cat(get(e), get(z), I64X2_SUB, d(ROUNDER64), I64X2_ADD, d(ROUNDER64), F64X2_SUB, set(e)),
+      // s = (m - 1) / (m + 1) in m, s^2 in z
+      cat(get(m), d(1), F64X2_SUB, get(m), d(1), F64X2_ADD, F64X2_DIV, tee(m), get(m), F64X2_MUL, set(z)),
+      d(1 / 13),
+      ...[1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3].map((c) => cat(get(z), F64X2_MUL, d(c), F64X2_ADD)),
+      cat(get(z), F64X2_MUL, get(m), F64X2_MUL, get(m), F64X2_ADD, d(2), F64X2_MUL),
+      cat(get(e), d(Math.LN2), F64X2_MUL, F64X2_ADD),
+    );
+  const X = get(x);
+  const r = tmp[0]!;
   return cat(
-    cat(get(x), F32X4_ABS, set(a)),
-    half(get(a), lo),
-    half(cat(get(a), get(a), SHUFFLE(HIGH_HALF)), hi),
-    // the halves' two lanes each, side by side; then x's sign bit
-    cat(get(x), get(lo), get(hi), SHUFFLE([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23])),
-    cat(f.constant(i32Bytes(-0x80000000)), V128_BITSELECT),
+    cat(inFloat64(x, tmp, half), set(r)),
+    // -inf at 0, NaN (all-ones bits) below 0 and at NaN, inf at inf
+    cat(f.f32x4(Number.NEGATIVE_INFINITY), get(r), X, V128_ZERO, F32X4_EQ, V128_BITSELECT, set(r)),
+    cat(ONES, get(r), X, X, F32X4_NE, X, V128_ZERO, F32X4_LT, V128_OR, V128_BITSELECT, set(r)),
+    cat(f.f32x4(Number.POSITIVE_INFINITY), get(r), X, f.f32x4(Number.POSITIVE_INFINITY), F32X4_EQ, V128_BITSELECT),
   );
 }
 
@@ -648,6 +691,8 @@ function unary(f: FunctionBuilder, fn: UnaryFn, x: number, tmp: number[], f64: n
       return exp(f, X, tmp);
     case "tanh":
       return tanh(f, x, tmp, f64);
+    case "log":
+      return log(f, x, tmp, f64);
     case "logistic": {
       // e = e^-|x|; 1 / (1 + e) for x >= 0, e / (1 + e) below (no overflow; results below
       // the smallest normal float32 are 0, as exp's)
