@@ -263,6 +263,9 @@ test("WebAssembly matrix-vector kernel: float32 sums with k ascending, exactly, 
     [1, 3, 7, 3],
     [1, 1, 0, 9],
     [2, 3, 6, 40],
+    // more rows: two at a time, the last alone
+    [1, 9, 16, 40],
+    [2, 7, 33, 24],
   ] as const) {
     const x = rand(nb * M * K * 2, 1);
     const W = rand(nb * K * N, 2);

@@ -13,7 +13,7 @@ const STEPS = 3;
 /**
  * Same structure, dtypes and shapes; integer leaves (step counts) equal, float leaves equal
  * up to float32 roundings (a compiled jit may fuse operations, use its own exp/tanh, and
- * sums the products of a few rows by a matrix in float32, as XLA does, where the eager
+ * sums the products by a float32 matrix in float32, as XLA does, where the eager
  * kernels sum in float64).
  */
 function assertTreesEqual(actual: unknown, expected: unknown, label: string): void {

@@ -6,7 +6,7 @@
 // bool values whose innermost run has 4 elements or more become WebAssembly SIMD functions
 // instead (simd_loop.ts), each a module of its own: their buffers lie in the
 // kernel's memory, and other arrays are staged there per call. dot_general runs a register-blocked
-// kernel (a few rows times a float32 matrix: WebAssembly SIMD, matvec_wasm.ts);
+// kernel (WebAssembly SIMD for a float32 matrix within the kernel's limits, matvec_wasm.ts);
 // dynamic_slice, dynamic_update_slice, clamped gathers and last-axis argmax/argmin are
 // generated inline; scan and while run their bodies compiled the same way (loops.ts),
 // owning their carries, so a dynamic_update_slice of a carry (a KV cache) writes in place;
@@ -23,8 +23,8 @@
 // exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical; in SIMD
 // loops exp and logistic are a float32 polynomial, one ulp for exp and two for logistic,
 // subnormal results flushed to zero as on XLA's CPU backend); SIMD sums (four partial sums); products
-// of up to 4 rows by a float32 matrix, which the WebAssembly kernel sums in float32 as
-// XLA's CPU dot does (the eager kernel sums in float64); and a matmul zero times an
+// by a float32 matrix, which the WebAssembly kernel sums in float32 as XLA's CPU dot does
+// (the eager kernel sums in float64); and a matmul zero times an
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
 import { expandComposites } from "../../compiler/expand.js";
@@ -722,8 +722,9 @@ return function compiled(args) {
     const N = sizeOf(rFree.map((d) => rhs.aval.shape[d]!));
     const f32 = [lhs, rhs, out].every((x) => x.aval.dtype === "float32");
     const mv = matvec();
-    // a few rows times a matrix (a decode step's projections, and its attention over the
-    // key-value cache): the WebAssembly kernel, summing in float32. A fixed matrix (an
+    // rows times a float32 matrix (a decode step's projections and its attention over the
+    // key-value cache; a training step's layers): the WebAssembly kernel, summing in
+    // float32, two rows at a time. A fixed matrix (an
     // argument or constant) is cached there, up to a size. A matrix the program may write to
     // is read in place when it is a loop carry in the kernel's resident region, else copied
     // per call, so it needs contiguous columns and a span not much beyond its own size.
@@ -732,7 +733,7 @@ return function compiled(args) {
     const span = (nb - 1) * wSb + (K - 1) * wSk + N;
     const volatileOk = wSn === 1 && span <= VOLATILE_FLOATS && span <= 4 * nb * K * N;
     const fixedOk = fixed && nb * K * N <= CACHED_FLOATS;
-    if (mv && f32 && M <= 4 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixedOk || volatileOk)) {
+    if (mv && f32 && N >= 8 && K <= 65536 && N <= 65536 && !a.copied && !b.copied && (fixedOk || volatileOk)) {
       const target = this.bufferFor(out);
       this.emit(
         `${this.capture(mv, "matvec")}(${a.data}, 0, ${a.strides.join(", ")}, ${b.data}, 0, ${b.strides.join(", ")}, ${target}, ${nb}, ${M}, ${K}, ${N}, ${!fixedOk}, ${this.capture(matvecSite(), "site")});`,
