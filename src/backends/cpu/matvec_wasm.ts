@@ -1,8 +1,8 @@
 // Products X @ W (float32, W's rows contiguous) in WebAssembly SIMD, for compiled code:
 // 16 (or 8) output columns at a time, for one row of X or two (sharing each load of W),
 // one f32x4 accumulator per four columns; any number of rows, two at a time. Each
-// column's sum is float32 with k ascending, each product and each partial sum rounded to float32: what XLA's CPU dot and
-// ONNX Runtime compute, not the float64 sums of the eager and JavaScript kernels (results
+// column's sum is float32 with k ascending, each product and each partial sum rounded
+// to float32: what XLA's CPU dot and ONNX Runtime compute, not the float64 sums of the eager and JavaScript kernels (results
 // differ by float32 roundings, about 1e-7 relative per term). That buys four multiply-adds
 // per instruction pair instead of two, and no conversions: a decode step's projections and
 // attention (rows of 1 to 4) are no longer bound by scalar JavaScript, and larger products
