@@ -2,11 +2,12 @@
 // 16 (or 8) output columns at a time, for one row of X or two (sharing each load of W),
 // one f32x4 accumulator per four columns; any number of rows, two at a time. Each
 // column's sum is float32 with k ascending, each product and each partial sum rounded
-// to float32: what XLA's CPU dot and ONNX Runtime compute, not the float64 sums of the eager and JavaScript kernels (results
-// differ by float32 roundings, about 1e-7 relative per term). That buys four multiply-adds
-// per instruction pair instead of two, and no conversions: a decode step's projections and
-// attention (rows of 1 to 4) are no longer bound by scalar JavaScript, and larger products
-// run about 7 times as fast as the JavaScript kernel (30 against 4 GFLOP/s, one thread).
+// to float32: what XLA's CPU dot and ONNX Runtime compute, not the float64 sums of the
+// eager and JavaScript kernels (results differ by float32 roundings, about 1e-7 relative
+// per term). That buys four multiply-adds per instruction pair instead of two, and no
+// conversions: a decode step's projections and attention (rows of 1 to 4) are no longer
+// bound by scalar JavaScript, and larger products run about 7 times as fast as the
+// JavaScript kernel (30 against 4 GFLOP/s, one thread).
 //
 // W must sit in the module's memory:
 // - a weight matrix (a jitted function's argument or constant: arrays are immutable) is
