@@ -4,8 +4,8 @@
 // views feeding them and the reductions of their results, into single loop nests over
 // typed arrays; values of one element become JS locals. Loop nests of float32, int32 and
 // bool values whose innermost run has 4 elements or more become WebAssembly SIMD functions
-// instead (simd_loop.ts), each a module of its own: their buffers lie in the
-// kernel's memory, and other arrays are staged there per call. dot_general runs a register-blocked
+// instead (simd_loop.ts), each a module of its own: their buffers lie in the kernel's
+// memory, and other arrays are staged there per call. dot_general runs a register-blocked
 // kernel (WebAssembly SIMD for a float32 matrix within the kernel's limits, matvec_wasm.ts);
 // dynamic_slice, dynamic_update_slice, clamped gathers and last-axis argmax/argmin are
 // generated inline; scan and while run their bodies compiled the same way (loops.ts),
@@ -13,18 +13,18 @@
 // every other primitive calls its eager `impl`. Buffers for intermediates are allocated
 // once, at compile time, and reused by every call (two intermediates whose lifetimes do not
 // overlap share one; float32, int32 and bool ones lie in the WebAssembly kernel's memory
-// while it has room); outputs are written to fresh arrays, since callers keep them. Where `new Function`
-// is forbidden (a strict Content-Security-Policy), the compiled function is the jaxpr
-// interpreter instead.
+// while it has room); outputs are written to fresh arrays, since callers keep them. Where
+// `new Function` is forbidden (a strict Content-Security-Policy), the compiled function is
+// the jaxpr interpreter instead.
 //
 // Values match the eager kernels: each intermediate is rounded to its dtype (Math.fround
 // for float32, wrapping for integers) exactly as storing it into a typed array would, and
 // reductions accumulate in double precision in the same order. The exceptions: float32
 // exp, logistic and tanh (fastmath.ts: at most one ulp, almost always identical; in SIMD
 // loops exp and logistic are a float32 polynomial, one ulp for exp and two for logistic,
-// subnormal results flushed to zero as on XLA's CPU backend); SIMD sums (four partial sums); products
-// by a float32 matrix, which the WebAssembly kernel sums in float32 as XLA's CPU dot does
-// (the eager kernel sums in float64); and a matmul zero times an
+// subnormal results flushed to zero as on XLA's CPU backend); SIMD sums (four partial
+// sums); products by a float32 matrix, which the WebAssembly kernel sums in float32 as
+// XLA's CPU dot does (the eager kernel sums in float64); and a matmul zero times an
 // infinity (NaN here, per IEEE; the eager kernel skips zeros).
 
 import { expandComposites } from "../../compiler/expand.js";
@@ -43,6 +43,7 @@ import { stridedCopy } from "./kernels.js";
 import { runScan, runWhile, type ScanPlan, type WhilePlan } from "./loops.js";
 import { matmulKernel } from "./matmul.js";
 import {
+  aligned,
   CACHED_FLOATS,
   kernelMemory,
   matvec,
@@ -52,7 +53,7 @@ import {
   STAGE_BYTES,
   VOLATILE_FLOATS,
 } from "./matvec_wasm.js";
-import { type CompareFn, type Lane, type SimdLoop, type SimdNode, simdLoopBody, simdParamType } from "./simd_loop.js";
+import { bytesOf, type CompareFn, type Lane, type SimdLoop, type SimdNode, simdLoopBody, simdParamType } from "./simd_loop.js";
 import { moduleBytes } from "./wasm_encoding.js";
 
 export type CompiledFn = (args: ArrayImpl[]) => ArrayImpl[];
@@ -87,18 +88,13 @@ export function cpuClass(eqn: JaxprEqn): EqnClass {
 export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): CompiledFn {
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
-  const generated = generateProgram(expandComposites(closed), opts.owned ?? [], null, opts.simd ?? true);
+  const generated = new Generator(expandComposites(closed), opts.owned ?? [], null, opts.simd ?? true).generate();
   return instantiate(generated, interpret) ?? interpret;
 }
 
-/** Generates a program's source (`simd`: whether fused loops may be WebAssembly SIMD functions). */
-function generateProgram(closed: ClosedJaxpr, owned: readonly boolean[], immutable: readonly boolean[] | null, simd: boolean): Generated {
-  return new Generator(closed, owned, immutable, simd).generate();
-}
-
 /**
- * The generated function, with its float32 buffers (in the WebAssembly kernel's memory)
- * freed when it is collected; null where `new Function` is refused.
+ * The generated function, with its buffers in the WebAssembly kernel's memory freed when
+ * it is collected; null where `new Function` is refused.
  */
 function instantiate(generated: Generated, interpret: CompiledFn): CompiledFn | null {
   const { source, captured, buffers } = generated;
@@ -131,7 +127,7 @@ export function compileLoopBody(closed: ClosedJaxpr, owned: readonly boolean[], 
   const none = opt.jaxpr.outs.map(() => false);
   const interpret: CompiledFn = (args) => evalJaxpr(opt.jaxpr, [...opt.consts, ...args]) as ArrayImpl[];
   if (!canGenerate()) return { run: interpret, ownedOutputs: none };
-  const generated = generateProgram(opt, owned, immutable, true);
+  const generated = new Generator(opt, owned, immutable).generate();
   const run = instantiate(generated, interpret);
   return run ? { run, ownedOutputs: generated.ownedOutputs } : { run: interpret, ownedOutputs: none };
 }
@@ -150,7 +146,7 @@ function canGenerate(): boolean {
 
 /** The generated source of a compiled jaxpr (for tests and debugging); `owned` as in CompileOptions. */
 export function compiledSource(closed: ClosedJaxpr, owned: readonly boolean[] = [], simd = true): string {
-  const generated = generateProgram(closed, owned, null, simd);
+  const generated = new Generator(closed, owned, null, simd).generate();
   programBuffers()?.free(generated.buffers);
   return generated.source;
 }
@@ -223,8 +219,8 @@ class Generator {
   }
 
   generate(): Generated {
-    // float32 buffers live in the WebAssembly kernel's memory where it has room, so the
-    // matrix-vector kernel reads its vectors and writes its results in place
+    // float32, int32 and bool buffers live in the WebAssembly kernel's memory where it has
+    // room, so its kernels (products, SIMD loops) read and write them in place
     const region = programBuffers();
     const allocate = (dtype: DType, n: number): TypedArray => {
       const b = SIMD_DTYPES.has(dtype) ? region?.allocLike(typedArrayFor(dtype, 0), n) : null;
@@ -1069,7 +1065,7 @@ return function compiled(args) {
     const stage = (bytes: number): number | null => {
       if (staged + bytes > STAGE_BYTES) return null;
       const at = staged;
-      staged += bytes + ((16 - (bytes % 16)) % 16);
+      staged += aligned(bytes);
       return at;
     };
     // where a stored value goes: its program buffer, or (a fresh output array) the staging
@@ -1078,7 +1074,7 @@ return function compiled(args) {
       const val = this.vals.get(v);
       if (val === undefined) return null;
       if (inMemory(val.shared)) return val.shared!.byteOffset;
-      const at = val.data === undefined ? null : stage(v.aval.size * (lane === "bool" ? 1 : 4));
+      const at = val.data === undefined ? null : stage(v.aval.size * bytesOf(lane));
       if (at === null) return null;
       const view = mem.staging(typedArrayFor(v.aval.dtype, 0), at, v.aval.size);
       after.push(`${val.data}.set(${this.capture(view, "staged")});`);
@@ -1116,7 +1112,7 @@ return function compiled(args) {
         this.buffers.push(copy);
         address = copy.byteOffset;
       } else {
-        const at = stage(r.atom.aval.size * (lane === "bool" ? 1 : 4));
+        const at = stage(r.atom.aval.size * bytesOf(lane));
         if (at === null) return null;
         address = { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${at})`) };
       }

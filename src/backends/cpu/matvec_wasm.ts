@@ -188,7 +188,7 @@ const CACHE_BYTES = 128 << 20;
 const PAGES = Math.ceil((CACHE_START + CACHE_BYTES) / PAGE);
 
 /** Bytes rounded up to the kernel's 16-byte alignment. */
-const aligned = (bytes: number) => bytes + ((16 - (bytes % 16)) % 16);
+export const aligned = (bytes: number) => bytes + ((16 - (bytes % 16)) % 16);
 
 /**
  * Float32 storage inside the kernel's memory, for a loop's carries: a matrix there (a
@@ -251,29 +251,23 @@ interface Built {
 }
 let built: Built | null | undefined;
 
-/** The WebAssembly matrix-vector kernel, or null where WebAssembly SIMD is unavailable. */
-export function matvec(): Matvec | null {
+/** The module and what is built on its memory, made on first use; null where WebAssembly SIMD is unavailable. */
+function kernel(): Built | null {
   if (built === undefined) built = build();
-  return built?.product ?? null;
+  return built;
 }
+
+/** The WebAssembly matrix-vector kernel, or null where WebAssembly SIMD is unavailable. */
+export const matvec = (): Matvec | null => kernel()?.product ?? null;
 
 /** The kernel's resident region, or null where WebAssembly SIMD is unavailable. */
-export function residentRegion(): ResidentRegion | null {
-  if (built === undefined) built = build();
-  return built?.resident ?? null;
-}
+export const residentRegion = (): ResidentRegion | null => kernel()?.resident ?? null;
 
-/** Storage for compiled programs' float32 buffers, or null where WebAssembly SIMD is unavailable. */
-export function programBuffers(): ProgramBuffers | null {
-  if (built === undefined) built = build();
-  return built?.programBuffers ?? null;
-}
+/** Storage for compiled programs' buffers, or null where WebAssembly SIMD is unavailable. */
+export const programBuffers = (): ProgramBuffers | null => kernel()?.programBuffers ?? null;
 
 /** The kernel's memory, for other generated kernels, or null where WebAssembly SIMD is unavailable. */
-export function kernelMemory(): KernelMemory | null {
-  if (built === undefined) built = build();
-  return built?.memory ?? null;
-}
+export const kernelMemory = (): KernelMemory | null => kernel()?.memory ?? null;
 
 /** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
 interface Wasm {

@@ -163,7 +163,7 @@ export interface SimdLoop {
 }
 
 /** The bytes per element in memory. */
-const bytesOf = (lane: Lane) => (lane === "bool" ? 1 : 4);
+export const bytesOf = (lane: Lane) => (lane === "bool" ? 1 : 4);
 
 /** The lane kind of each node's value. */
 function lanesOf(loop: SimdLoop): Lane[] {
