@@ -5,7 +5,7 @@
 import type { ArrayImpl } from "../core/array.js";
 import type { ClosedJaxpr, Jaxpr } from "../core/jaxpr.js";
 import { sizeOf } from "../core/shape.js";
-import { compileJaxpr } from "./cpu/codegen.js";
+import { compileJaxpr, scalarWork } from "./cpu/codegen.js";
 import { OrtUnsupported } from "./ort/graph.js";
 import { compileOrt, OrtUnavailable, ortAvailable, ortUnavailableReason } from "./ort/session.js";
 import { ortWebAvailable, ortWebRuntime } from "./ort_web/runtime.js";
@@ -93,13 +93,42 @@ function isHeavy(closed: ClosedJaxpr): boolean {
   return estimateFlops(closed.jaxpr) >= ORT_THRESHOLD_FLOPS;
 }
 
+/** Whether an equation favours onnxruntime: a contraction (MLAS on all cores) or one with sub-programs (control flow). */
+function favoursOrt(e: Jaxpr["eqns"][number]): boolean {
+  if (e.prim.name === "dot_general") return true;
+  return Object.values((e.params ?? {}) as Record<string, unknown>).some((v) =>
+    (Array.isArray(v) ? v : [v]).some((item) => item !== null && typeof item === "object" && "jaxpr" in item),
+  );
+}
+
+/** Elements a heavy program may leave to JavaScript and still run on the cpu engine. */
+const SCALAR_WORK_LIMIT = 65536;
+
+/**
+ * The cpu engine's program for a heavy program that needs nothing onnxruntime does better:
+ * no contraction or control flow, and (once compiled) every large loop in WebAssembly SIMD.
+ * Such a program is bound by memory traffic, where onnxruntime-node adds a copy of every
+ * output (its binding copies results into new ArrayBuffers) and the cpu engine, with
+ * helper threads for large loops (simd_threads.ts), does not. Null otherwise.
+ */
+function cpuForStreaming(closed: ClosedJaxpr): Executable | null {
+  if (closed.jaxpr.eqns.some(favoursOrt)) return null;
+  const run = compileJaxpr(closed);
+  return scalarWork(run) <= SCALAR_WORK_LIMIT ? run : null;
+}
+
 /**
  * Builds the executable for an optimized jaxpr on the chosen (or cost-model) backend. A
  * synchronous call cannot wait for onnxruntime-web, so "ort-web" runs where "auto" would.
  */
 export function compileFor(closed: ClosedJaxpr, backend: Backend): Executable {
   if (backend === "interpret") return compileJaxpr(closed, { mode: "interpret" });
-  const wantOrt = backend === "ort" || ((backend === "auto" || backend === "ort-web") && isHeavy(closed));
+  const heavy = (backend === "auto" || backend === "ort-web") && isHeavy(closed);
+  if (heavy && ortAvailable()) {
+    const streaming = cpuForStreaming(closed);
+    if (streaming) return streaming;
+  }
+  const wantOrt = backend === "ort" || heavy;
   if (wantOrt) {
     try {
       const run = compileOrt(closed);

@@ -53,6 +53,7 @@ import {
   STAGE_BYTES,
   VOLATILE_FLOATS,
 } from "./matvec_wasm.js";
+import { BLOCK_BYTES, type BlockArray, BlockedLoop, type BlockFn, type BlockParam, blockSize } from "./simd_blocks.js";
 import { bytesOf, type CompareFn, type Lane, type SimdLoop, type SimdNode, simdLoopBody, simdParamType } from "./simd_loop.js";
 import { moduleBytes } from "./wasm_encoding.js";
 
@@ -89,7 +90,20 @@ export function compileJaxpr(closed: ClosedJaxpr, opts: CompileOptions = {}): Co
   const interpret: CompiledFn = (args) => evalJaxpr(closed.jaxpr, [...closed.consts, ...args]) as ArrayImpl[];
   if (opts.mode === "interpret" || !canGenerate()) return interpret;
   const generated = new Generator(expandComposites(closed), opts.owned ?? [], null, opts.simd ?? true).generate();
-  return instantiate(generated, interpret) ?? interpret;
+  const fn = instantiate(generated, interpret);
+  if (fn) scalarWorkOf.set(fn, generated.scalarWork);
+  return fn ?? interpret;
+}
+
+const scalarWorkOf = new WeakMap<CompiledFn, number>();
+
+/**
+ * How many elements a compiled program handles one at a time in JavaScript per call (fused
+ * loops that did not compile to SIMD, primitives run by their eager impl); Infinity for the
+ * interpreter. The rest is WebAssembly (SIMD loops, matrix kernels) and copies.
+ */
+export function scalarWork(fn: CompiledFn): number {
+  return scalarWorkOf.get(fn) ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -159,6 +173,8 @@ interface Generated {
   captured: { name: string; value: unknown }[];
   ownedOutputs: boolean[];
   buffers: TypedArray[];
+  /** Elements of fused loops run in JavaScript and of primitives run by their eager impl. */
+  scalarWork: number;
 }
 
 /** How the generated code can reach a value. */
@@ -182,6 +198,8 @@ interface Val {
   immutable?: boolean;
   /** A constant's elements (captured at compile time). */
   constant?: TypedArray;
+  /** Where `data` is allocated (a fresh array per call): its line in the function. */
+  allocLine?: number;
 }
 
 class Generator {
@@ -199,6 +217,8 @@ class Generator {
   private readonly uses = new Map<Var, number>();
   /** Buffers in the kernel's memory, freed with the program. */
   private readonly buffers: TypedArray[] = [];
+  /** Elements handled one at a time in JavaScript per call (Generated.scalarWork). */
+  private scalarWork = 0;
 
   constructor(
     private readonly closed: ClosedJaxpr,
@@ -265,7 +285,13 @@ return function compiled(args) {
   }
 };`
       : `"use strict";\n${run}\nreturn run;`;
-    return { source, captured: this.captured, ownedOutputs: returned.map((r) => r.owned), buffers: this.buffers };
+    return {
+      source,
+      captured: this.captured,
+      ownedOutputs: returned.map((r) => r.owned),
+      buffers: this.buffers,
+      scalarWork: this.scalarWork,
+    };
   }
 
   // ---- names and captured values ----
@@ -402,6 +428,7 @@ return function compiled(args) {
       return val.data;
     }
     const name = this.fresh("o");
+    val.allocLine = this.lines.length;
     this.emit(`const ${name} = new ${ctorName(v.aval)}(${v.aval.size});`);
     val.data = name;
     val.owned = true;
@@ -478,6 +505,7 @@ return function compiled(args) {
       );
       return;
     }
+    this.scalarWork += e.outBinders.reduce((n, v) => n + v.aval.size, 0);
     this.emitCall(e, `${this.capture(e.prim, `P_${e.prim.name}`)}.impl(ARGS, ${this.capture(e.params, "params")})`);
   }
 
@@ -904,6 +932,7 @@ return function compiled(args) {
       })
     )
       return;
+    this.scalarWork += levels.reduce((m, l) => m * l.n, 1);
 
     // Loop nest: each level keeps one offset per pattern; the innermost indexes directly.
     const depth = levels.length;
@@ -1048,35 +1077,150 @@ return function compiled(args) {
     // reductions over the innermost levels (accumulators in registers): the other way round stays in JavaScript
     const reduceFrom = reds.length > 0 ? levels.findIndex((l) => l.reduced) : depth - 1;
     if (reds.length > 0 && (!an.accInRegister || reduceFrom < 0)) return false;
+    // constants copied into the kernel's memory, shared by both tries
+    const constants = new Map<TypedArray, TypedArray | null>();
+    const whole = this.buildSimdLoop(an, reduceFrom, constants, false);
+    if (whole === "overflow") {
+      // more staged data than the staging area holds: block by block over the outermost
+      // level, where that level is not reduced (simd_blocks.ts)
+      if (reds.length > 0 && reduceFrom === 0) return false;
+      const blocked = this.buildSimdLoop(an, reduceFrom, constants, true);
+      return blocked !== null && blocked !== "overflow" && this.emitBlockedLoop(an, blocked);
+    }
+    if (whole === null) return false;
+    const fn = this.linkSimdLoop(whole.loop);
+    if (fn === null) return false;
+    this.emit(`${this.capture(fn.fn, "simd")}(${whole.callArgs.join(", ")});`);
+    for (const line of whole.after) this.emit(line);
+    for (const r of reds) if (r.target === null) this.vals.set(r.out, { aval: r.out.aval, local: this.nameOf(r.out) });
+    return true;
+  }
+
+  /**
+   * The function of a SIMD loop, linked to the kernel's memory; null where the host refuses
+   * to compile it. A module per loop: a host may refuse to compile large modules
+   * synchronously (Chromium's main thread, with a RangeError: over 4 KB in older versions,
+   * 8 MB now), and then only that loop stays JavaScript; any other failure is a bug here.
+   */
+  private linkSimdLoop(loop: SimdLoop): BlockFn | null {
+    const bytes = moduleBytes([{ name: "f", params: loop.params.map(simdParamType), body: simdLoopBody(loop) }]);
+    try {
+      const fn = kernelMemory()!.link(bytes).f as (...args: number[]) => void;
+      simdLoops.compiled++;
+      return { fn, bytes };
+    } catch (e) {
+      if (e instanceof RangeError) return null;
+      throw new Error(`jaxts internal error: a generated SIMD loop did not compile (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  /** Emits a blocked loop's runner call: a function for full blocks, another for the shorter last one. */
+  private emitBlockedLoop(an: LoopAnalysis, b: SimdLoopBuild): boolean {
+    const { loop, blockArrays, blockParams } = b;
+    const n0 = loop.levels[0]!.n;
+    const block = blockSize(blockArrays, loop.levels, BLOCK_BYTES);
+    if (block === 0) return false;
+    const withOuter = (n: number): SimdLoop => ({ ...loop, levels: [{ ...loop.levels[0]!, n }, ...loop.levels.slice(1)] });
+    const full = this.linkSimdLoop(withOuter(block));
+    const rest = n0 % block;
+    const last = rest === 0 ? null : this.linkSimdLoop(withOuter(rest));
+    if (full === null || (rest !== 0 && last === null)) return false;
+    const samples = b.arrayExprs.map((e) => b.samples.get(e)!);
+    const runner = new BlockedLoop(kernelMemory()!, blockArrays, blockParams, n0, block, full, last, loop.levels, samples);
+    // helper threads write their blocks of fresh outputs directly: those go on SharedArrayBuffers
+    if (runner.threaded && b.outputs.every((v) => v.allocLine !== undefined)) {
+      for (const v of b.outputs) {
+        const bytes = v.aval.size * typedArrayFor(v.aval.dtype, 0).BYTES_PER_ELEMENT;
+        this.lines[v.allocLine!] = `const ${v.data} = new ${ctorName(v.aval)}(new SharedArrayBuffer(${bytes}));`;
+      }
+    }
+    this.emit(`${this.capture(runner, "blocked")}.run([${b.arrayExprs.join(", ")}], [${b.callArgs.join(", ")}]);`);
+    for (const r of an.reds) if (r.target === null) throw new Error("jaxts internal error: a blocked SIMD loop reduces everything");
+    return true;
+  }
+
+  /**
+   * The SIMD loop of a fused loop's analysis, with what calling it takes; null where its
+   * dtypes or operations are not taken, "overflow" where its staged arrays do not fit the
+   * staging area. `blocked`: every array's address is a parameter and its staging is left
+   * to the block runner (the loop's pattern bases are 0).
+   */
+  private buildSimdLoop(
+    an: LoopAnalysis,
+    reduceFrom: number,
+    constants: Map<TypedArray, TypedArray | null>,
+    blocked: boolean,
+  ): SimdLoopBuild | "overflow" | null {
+    const mem = kernelMemory()!;
+    const region = programBuffers()!;
+    const { levels, reds } = an;
+    const inner = levels[levels.length - 1]!;
     const loop: SimdLoop = {
       params: [],
       levels: levels.map((l) => ({ n: l.n, strides: l.strides })),
-      bases: an.bases,
+      bases: blocked ? an.bases.map(() => 0) : an.bases,
       arrays: [],
       nodes: [],
       stores: [],
       reductions: [],
       reduceFrom,
     };
-    const callArgs: string[] = [];
-    const after: string[] = [];
+    const build: SimdLoopBuild = {
+      loop,
+      callArgs: [],
+      after: [],
+      blockArrays: [],
+      blockParams: [],
+      arrayExprs: [],
+      samples: new Map(),
+      outputs: [],
+    };
+    const { callArgs, after } = build;
     let staged = 0;
+    let overflow = false;
     const inMemory = (a: TypedArray | undefined) => a !== undefined && residentRegion()!.holds(a);
     const stage = (bytes: number): number | null => {
-      if (staged + bytes > STAGE_BYTES) return null;
+      if (staged + bytes > STAGE_BYTES) {
+        overflow = true;
+        return null;
+      }
       const at = staged;
       staged += aligned(bytes);
       return at;
     };
+    const param = (type: "i32" | "f32", expr: string) => {
+      loop.params.push(type);
+      callArgs.push(expr);
+      if (blocked) build.blockParams.push({ scalar: callArgs.length - 1 });
+      return loop.params.length - 1;
+    };
+    /** Blocked: an array whose address is a parameter, set per block by the runner. */
+    const blockArray = (expr: string, sample: TypedArray, lane: Lane, pattern: number, role: BlockArray["role"]) => {
+      const strides = levels.map((l) => l.strides[pattern]!);
+      if (role !== "resident" && strides.some((s) => s < 0)) return null;
+      build.blockArrays.push({ lane, strides, base: an.bases[pattern]!, role });
+      build.arrayExprs.push(expr);
+      build.samples.set(expr, sample);
+      loop.params.push("i32");
+      build.blockParams.push({ array: build.blockArrays.length - 1 });
+      return { param: loop.params.length - 1 };
+    };
     // where a stored value goes: its program buffer, or (a fresh output array) the staging
     // area, copied out after the call
-    const outputAddress = (v: Var, lane: Lane): number | null => {
+    const outputAddress = (v: Var, lane: Lane, pattern: number): number | { param: number } | null => {
       const val = this.vals.get(v);
       if (val === undefined) return null;
+      const sample = typedArrayFor(v.aval.dtype, 0);
+      if (blocked) {
+        if (inMemory(val.shared)) return blockArray(this.capture(val.shared!, "buf"), sample, lane, pattern, "resident");
+        if (val.data === undefined) return null;
+        build.outputs.push(val);
+        return blockArray(val.data, sample, lane, pattern, "out");
+      }
       if (inMemory(val.shared)) return val.shared!.byteOffset;
       const at = val.data === undefined ? null : stage(v.aval.size * bytesOf(lane));
       if (at === null) return null;
-      const view = mem.staging(typedArrayFor(v.aval.dtype, 0), at, v.aval.size);
+      const view = mem.staging(sample, at, v.aval.size);
       after.push(`${val.data}.set(${this.capture(view, "staged")});`);
       return view.byteOffset;
     };
@@ -1084,14 +1228,21 @@ return function compiled(args) {
       loop.arrays.push({ address, lane, pattern });
       return loop.arrays.length - 1;
     };
-    const param = (type: "i32" | "f32", expr: string) => {
-      loop.params.push(type);
-      callArgs.push(expr);
-      return loop.params.length - 1;
-    };
     const node = (n: SimdNode) => {
       loop.nodes.push(n);
       return loop.nodes.length - 1;
+    };
+    // a constant's copy in the kernel's memory (null where the program region is full)
+    const constantCopy = (c: TypedArray) => {
+      if (!constants.has(c)) {
+        const copy = region.allocLike(c, c.length);
+        if (copy) {
+          copy.set(c as never);
+          this.buffers.push(copy);
+        }
+        constants.set(c, copy);
+      }
+      return constants.get(c)!;
     };
     // an array's address: where it lies in the kernel's memory (a program buffer), a copy
     // made now (a constant), or per call (an argument: staged unless it lies there already)
@@ -1103,19 +1254,22 @@ return function compiled(args) {
       const known = arrayReads.get(key);
       if (known !== undefined) return known;
       const v = this.val(r.atom);
-      let address: number | { param: number };
-      if (inMemory(v.shared)) address = v.shared!.byteOffset;
-      else if (v.constant !== undefined) {
-        const copy = region.allocLike(v.constant, v.constant.length);
-        if (!copy) return null;
-        copy.set(v.constant as never);
-        this.buffers.push(copy);
-        address = copy.byteOffset;
-      } else {
+      const copy = v.constant === undefined || inMemory(v.shared) ? null : constantCopy(v.constant);
+      const sample = typedArrayFor(r.atom.aval.dtype, 0);
+      let address: number | { param: number } | null;
+      if (blocked) {
+        const resident = inMemory(v.shared) ? v.shared! : copy;
+        address = resident
+          ? blockArray(this.capture(resident, "buf"), sample, lane, r.pattern, "resident")
+          : blockArray(r.data, sample, lane, r.pattern, "in");
+      } else if (inMemory(v.shared)) address = v.shared!.byteOffset;
+      else if (copy) address = copy.byteOffset;
+      else if (v.constant !== undefined) return null;
+      else {
         const at = stage(r.atom.aval.size * bytesOf(lane));
-        if (at === null) return null;
-        address = { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${at})`) };
+        address = at === null ? null : { param: param("i32", `${this.capture(mem, "kmem")}.address(${r.data}, ${at})`) };
       }
+      if (address === null) return null;
       const k = node({ op: "load", array: arrayAt(address, lane, r.pattern) });
       arrayReads.set(key, k);
       return k;
@@ -1130,61 +1284,63 @@ return function compiled(args) {
       if (known !== undefined) return node({ op: "const", lane, value: known });
       return node({ op: "scalar", lane, param: param(lane === "f32" ? "f32" : "i32", r.expr) });
     };
+    const failed = () => (overflow ? "overflow" : null);
     for (const e of an.eqns) {
       const out = e.outBinders[0]!;
       if (an.aliases.has(out)) continue;
       const ins: number[] = [];
       for (const r of an.memberInputs.get(e)!) {
         const k = readOf(r);
-        if (k === null) return false;
+        if (k === null) return failed();
         ins.push(k);
       }
       const cls = cpuClass(e);
       if (cls === "reduce") {
         const r = reds.find((x) => x.eqn === e)!;
         const kind = ({ reduce_sum: "sum", reduce_max: "max", reduce_min: "min" } as const)[e.prim.name as "reduce_sum"];
-        if (kind === undefined || out.aval.dtype !== "float32" || e.inputs[0]!.aval.dtype !== "float32") return false;
-        let address: number | null;
+        if (kind === undefined || out.aval.dtype !== "float32" || e.inputs[0]!.aval.dtype !== "float32") return null;
+        let address: number | { param: number } | null;
         if (r.target === null) {
           // a single number: the function stores it in a slot of its own, read back after the call
           const slot = region.alloc(1);
-          if (!slot) return false;
+          if (!slot) return null;
           this.buffers.push(slot);
           address = slot.byteOffset;
           after.push(`const ${this.nameOf(out)} = ${this.capture(slot, "slot")}[0];`);
-        } else address = outputAddress(out, "f32");
-        if (address === null) return false;
+        } else address = outputAddress(out, "f32", an.kept);
+        if (address === null) return failed();
         loop.reductions.push({ kind, node: ins[0]!, array: arrayAt(address, "f32", an.kept) });
         continue;
       }
       const k = cls === "view" ? ins[0]! : simdNode(e, ins, node);
-      if (k === null) return false;
+      if (k === null) return null;
       values.set(out, k);
       const store = an.stores.get(out);
       if (store !== undefined) {
         const lane = laneOf(out.aval.dtype);
-        const address = lane === null ? null : outputAddress(out, lane);
-        if (address === null) return false;
+        const address = lane === null ? null : outputAddress(out, lane, an.full);
+        if (address === null) return failed();
         loop.stores.push({ array: arrayAt(address, lane!, an.full), node: k });
       }
     }
-    // a module per loop: a host may refuse to compile large modules synchronously
-    // (Chromium's main thread, with a RangeError: over 4 KB in older versions, 8 MB now),
-    // and then only that loop stays JavaScript; any other failure is a bug here
-    const bytes = moduleBytes([{ name: "f", params: loop.params.map(simdParamType), body: simdLoopBody(loop) }]);
-    let fn: unknown;
-    try {
-      fn = mem.link(bytes).f;
-    } catch (e) {
-      if (e instanceof RangeError) return false;
-      throw new Error(`jaxts internal error: a generated SIMD loop did not compile (${e instanceof Error ? e.message : String(e)})`);
-    }
-    simdLoops.compiled++;
-    this.emit(`${this.capture(fn, "simd")}(${callArgs.join(", ")});`);
-    for (const line of after) this.emit(line);
-    for (const r of reds) if (r.target === null) this.vals.set(r.out, { aval: r.out.aval, local: this.nameOf(r.out) });
-    return true;
+    return build;
   }
+}
+
+/** A SIMD loop and what calling it takes (buildSimdLoop). */
+interface SimdLoopBuild {
+  loop: SimdLoop;
+  /** The call's arguments (unblocked), or its numbers (blocked), as expressions. */
+  callArgs: string[];
+  /** Lines after the call: outputs copied out of the staging area, reductions' slots read. */
+  after: string[];
+  /** Blocked: the arrays, their expressions (in the same order) and a typed array of each one's kind. */
+  blockArrays: BlockArray[];
+  blockParams: BlockParam[];
+  arrayExprs: string[];
+  samples: Map<string, TypedArray>;
+  /** Blocked: the values stored to fresh or reused arrays outside the kernel's memory. */
+  outputs: Val[];
 }
 
 /**

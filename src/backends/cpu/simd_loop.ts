@@ -6,10 +6,10 @@
 // per operation, this does four at a time in float32 arithmetic: the same results for
 // add, sub, mul, div, sqrt, comparisons, selects and conversions, since rounding an exact
 // float64 result to float32 equals float32 arithmetic for these. The exceptions:
-// - exp and logistic: a polynomial in float32, within one ulp of the correctly rounded
-//   value for exp and two for logistic (the JavaScript path's fastmath.ts: one), and 0
-//   where the result is below the smallest normal float32, as on XLA's CPU backend; tanh
-//   and log compute in float64, like fastmath.ts and Math.log, and are almost always
+// - exp, logistic and tanh: a polynomial in float32, within one ulp of the correctly
+//   rounded value for exp and two for logistic and tanh (the JavaScript path's fastmath.ts:
+//   one), and 0 where exp's or logistic's result is below the smallest normal float32, as
+//   on XLA's CPU backend; log computes in float64, like Math.log, and is almost always
 //   correctly rounded;
 // - rsqrt: a float32 square root, then a float32 division (one more rounding);
 // - sums: four float64 partial sums (lanes), added at the end, instead of one in element order.
@@ -57,7 +57,6 @@ import {
   F64X2_EXTRACT,
   F64X2_GT,
   F64X2_MUL,
-  F64X2_PMIN,
   F64X2_PROMOTE_LOW,
   F64X2_SUB,
   f32,
@@ -83,7 +82,6 @@ import {
   I32X4_SPLAT,
   I32X4_SUB,
   I64X2_ADD,
-  I64X2_SHL,
   I64X2_SHR_U,
   I64X2_SUB,
   i32,
@@ -221,10 +219,8 @@ const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
 /** 1.5 * 2^23: adding it to a float32 of magnitude below 2^22 rounds it to an integer, held in the low bits. */
 const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
-/** 1.5 * 2^52, the same for float64; ln2 in two parts for float64 (the first's low 32 bits zero). */
+/** 1.5 * 2^52, the same for float64. */
 const ROUNDER64 = 6755399441055744;
-const LN2_HI64 = 0.6931471803691238;
-const LN2_LO64 = 1.9082149292705877e-10;
 const TAYLOR = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2];
 
 class FunctionBuilder {
@@ -606,32 +602,22 @@ const f64x2 = (f: FunctionBuilder, v: number) => f.constant(Array.from(new Uint8
 const i64x2 = (f: FunctionBuilder, v: bigint) => f.constant(Array.from(new Uint8Array(new BigInt64Array([v, v]).buffer)));
 
 /**
- * tanh, in float64 (inFloat64), so that the float32 result is almost always the correctly
- * rounded one (as the JavaScript path's fastmath.ts), even where a cancellation after it
- * (tanh(x) * 2 + 1) would magnify an ulp: tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1
- * (2|x| capped at 20, where the quotient rounds to 1), m = 2^n (e^r - 1) + (2^n - 1) with
- * e^r - 1 by its Taylor polynomial of degree 10 (|r| <= ln2/2: 2e-13 relative). The sign is
- * copied from x (tanh -0 = -0). Uses tmp[0..2] and the locals in `f64`.
+ * tanh in float32, within 2 ulps: tanh x = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (2|x|
+ * capped at 20, where the quotient rounds to 1) formed as m = 2^n (e^r - 1) + (2^n - 1)
+ * from expReduce, so that small |x| (n = 0, m = e^r - 1 by its polynomial) loses nothing
+ * to cancellation. The sign is copied from x (tanh -0 = -0); NaN stays NaN. Uses tmp[0..2].
  */
-function tanh(f: FunctionBuilder, x: number, tmp: number[], f64: number[]): number[] {
-  const a = tmp[0]!;
-  const [u, k, r] = f64 as [number, number, number];
-  const d = (v: number) => f64x2(f, v);
-  const half = () =>
-    cat(
-      cat(tee(u), get(u), F64X2_ADD, d(20), F64X2_PMIN, tee(u)),
-      // n = round(u / ln2) by adding 1.5 * 2^52 (its low bits are then n); r = u - n ln2
-      cat(d(Math.LOG2E), F64X2_MUL, d(ROUNDER64), F64X2_ADD, tee(k), d(ROUNDER64), F64X2_SUB, set(r)),
-      cat(get(u), get(r), d(LN2_HI64), F64X2_MUL, F64X2_SUB, get(r), d(LN2_LO64), F64X2_MUL, F64X2_SUB, set(r)),
-      // u = e^r - 1 = r + r^2 (1/2 + r (1/6 + ...))
-      d(1 / 3628800),
-      ...[1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2].map((c) => cat(get(r), F64X2_MUL, d(c), F64X2_ADD)),
-      cat(get(r), get(r), F64X2_MUL, F64X2_MUL, get(r), F64X2_ADD, set(u)),
-      // k = 2^n, from n in the exponent bits; m = k u + (k - 1); m / (m + 2)
-      cat(get(k), d(ROUNDER64), I64X2_SUB, i64x2(f, 1023n), I64X2_ADD, i32(52), I64X2_SHL, tee(k)),
-      cat(get(u), F64X2_MUL, get(k), d(1), F64X2_SUB, F64X2_ADD, tee(u), get(u), d(2), F64X2_ADD, F64X2_DIV),
-    );
-  return cat(cat(get(x), F32X4_ABS, set(a)), get(x), inFloat64(a, tmp, half), f.constant(i32Bytes(-0x80000000)), V128_BITSELECT);
+function tanh(f: FunctionBuilder, x: number, tmp: number[]): number[] {
+  const [t, n, p] = tmp as [number, number, number];
+  return cat(
+    get(x),
+    cat(get(x), F32X4_ABS, get(x), F32X4_ABS, F32X4_ADD, f.f32x4(20), F32X4_PMIN),
+    expReduce(f, tmp),
+    // k = 2^n (in t); m = k p + (k - 1)
+    cat(get(n), pow2(f), tee(t), get(p), F32X4_MUL, get(t), f.f32x4(1), F32X4_SUB, F32X4_ADD, tee(p)),
+    cat(get(p), f.f32x4(2), F32X4_ADD, F32X4_DIV),
+    cat(f.constant(i32Bytes(-0x80000000)), V128_BITSELECT),
+  );
 }
 
 /**
@@ -690,7 +676,7 @@ function unary(f: FunctionBuilder, fn: UnaryFn, x: number, tmp: number[], f64: n
     case "exp":
       return exp(f, X, tmp);
     case "tanh":
-      return tanh(f, x, tmp, f64);
+      return tanh(f, x, tmp);
     case "log":
       return log(f, x, tmp, f64);
     case "logistic": {

@@ -173,7 +173,9 @@ function sessionRunner(rt: OrtNode, program: OnnxProgram): OrtExecutable {
         );
       }
       // the binding reads these four fields of a tensor, and wraps `data` without copying
-      feeds[name] = { type: TENSOR_TYPE[aval.dtype], dims: aval.shape, location: "cpu", data: a.data };
+      // (the binding refuses arrays on SharedArrayBuffers, which the cpu engine's threaded loops write: those go as copies)
+      const data = a.data.buffer instanceof ArrayBuffer ? a.data : a.data.slice();
+      feeds[name] = { type: TENSOR_TYPE[aval.dtype], dims: aval.shape, location: "cpu", data };
     });
     let session = sleeper;
     if (sticky && lastProgram === program) {
