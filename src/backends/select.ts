@@ -65,14 +65,21 @@ export function estimateFlops(jaxpr: Jaxpr): number {
       flops += Math.max(out, inp);
     }
     // sub-jaxprs (loop bodies, branches) count once
-    for (const v of Object.values((e.params ?? {}) as Record<string, unknown>)) {
-      for (const item of Array.isArray(v) ? v : [v]) {
-        const sub = item !== null && typeof item === "object" ? (item as { jaxpr?: unknown }).jaxpr : undefined;
-        if (sub !== null && typeof sub === "object" && "eqns" in sub) flops += estimateFlops(sub as Jaxpr);
-      }
-    }
+    for (const sub of subJaxprs(e)) flops += estimateFlops(sub);
   }
   return flops;
+}
+
+/** The jaxprs among an equation's parameters (loop bodies, branches: closed jaxprs' `jaxpr`). */
+function subJaxprs(e: Jaxpr["eqns"][number]): Jaxpr[] {
+  const subs: Jaxpr[] = [];
+  for (const v of Object.values((e.params ?? {}) as Record<string, unknown>)) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      const sub = item !== null && typeof item === "object" ? (item as { jaxpr?: unknown }).jaxpr : undefined;
+      if (sub !== null && typeof sub === "object" && "eqns" in sub) subs.push(sub as Jaxpr);
+    }
+  }
+  return subs;
 }
 
 /** Programs above this much work go to ONNX Runtime under "auto" (its call costs ~10 µs). */
@@ -95,10 +102,7 @@ function isHeavy(closed: ClosedJaxpr): boolean {
 
 /** Whether an equation favours onnxruntime: a contraction (MLAS on all cores) or one with sub-programs (control flow). */
 function favoursOrt(e: Jaxpr["eqns"][number]): boolean {
-  if (e.prim.name === "dot_general") return true;
-  return Object.values((e.params ?? {}) as Record<string, unknown>).some((v) =>
-    (Array.isArray(v) ? v : [v]).some((item) => item !== null && typeof item === "object" && "jaxpr" in item),
-  );
+  return e.prim.name === "dot_general" || subJaxprs(e).length > 0;
 }
 
 /** Elements a heavy program may leave to JavaScript and still run on the cpu engine. */

@@ -1085,7 +1085,7 @@ return function compiled(args) {
       // level, where that level is not reduced (simd_blocks.ts)
       if (reds.length > 0 && reduceFrom === 0) return false;
       const blocked = this.buildSimdLoop(an, reduceFrom, constants, true);
-      return blocked !== null && blocked !== "overflow" && this.emitBlockedLoop(an, blocked);
+      return blocked !== null && blocked !== "overflow" && this.emitBlockedLoop(blocked);
     }
     if (whole === null) return false;
     const fn = this.linkSimdLoop(whole.loop);
@@ -1115,7 +1115,7 @@ return function compiled(args) {
   }
 
   /** Emits a blocked loop's runner call: a function for full blocks, another for the shorter last one. */
-  private emitBlockedLoop(an: LoopAnalysis, b: SimdLoopBuild): boolean {
+  private emitBlockedLoop(b: SimdLoopBuild): boolean {
     const { loop, blockArrays, blockParams } = b;
     const n0 = loop.levels[0]!.n;
     const block = blockSize(blockArrays, loop.levels, BLOCK_BYTES);
@@ -1125,8 +1125,7 @@ return function compiled(args) {
     const rest = n0 % block;
     const last = rest === 0 ? null : this.linkSimdLoop(withOuter(rest));
     if (full === null || (rest !== 0 && last === null)) return false;
-    const samples = b.arrayExprs.map((e) => b.samples.get(e)!);
-    const runner = new BlockedLoop(kernelMemory()!, blockArrays, blockParams, n0, block, full, last, loop.levels, samples);
+    const runner = new BlockedLoop(kernelMemory()!, blockArrays, blockParams, n0, block, full, last, loop.levels, b.samples);
     // helper threads write their blocks of fresh outputs directly: those go on SharedArrayBuffers
     if (runner.threaded && b.outputs.every((v) => v.allocLine !== undefined)) {
       for (const v of b.outputs) {
@@ -1135,7 +1134,6 @@ return function compiled(args) {
       }
     }
     this.emit(`${this.capture(runner, "blocked")}.run([${b.arrayExprs.join(", ")}], [${b.callArgs.join(", ")}]);`);
-    for (const r of an.reds) if (r.target === null) throw new Error("jaxts internal error: a blocked SIMD loop reduces everything");
     return true;
   }
 
@@ -1172,7 +1170,7 @@ return function compiled(args) {
       blockArrays: [],
       blockParams: [],
       arrayExprs: [],
-      samples: new Map(),
+      samples: [],
       outputs: [],
     };
     const { callArgs, after } = build;
@@ -1200,7 +1198,7 @@ return function compiled(args) {
       if (role !== "resident" && strides.some((s) => s < 0)) return null;
       build.blockArrays.push({ lane, strides, base: an.bases[pattern]!, role });
       build.arrayExprs.push(expr);
-      build.samples.set(expr, sample);
+      build.samples.push(sample);
       loop.params.push("i32");
       build.blockParams.push({ array: build.blockArrays.length - 1 });
       return { param: loop.params.length - 1 };
@@ -1338,7 +1336,7 @@ interface SimdLoopBuild {
   blockArrays: BlockArray[];
   blockParams: BlockParam[];
   arrayExprs: string[];
-  samples: Map<string, TypedArray>;
+  samples: TypedArray[];
   /** Blocked: the values stored to fresh or reused arrays outside the kernel's memory. */
   outputs: Val[];
 }

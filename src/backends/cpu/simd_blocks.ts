@@ -14,10 +14,10 @@
 // patterns' base offsets are 0 (the block's first element is found here instead).
 
 import type { TypedArray } from "../../core/dtype.js";
-import type { KernelMemory } from "./matvec_wasm.js";
+import { aligned, type KernelMemory } from "./matvec_wasm.js";
 import type { Lane } from "./simd_loop.js";
 import { bytesOf } from "./simd_loop.js";
-import { exchange, forget, helpers, type LoopSpec, startJob, type WorkerHandle, waitBlocks } from "./simd_threads.js";
+import { exchange, forget, helpers, type LoopSpec, startJob, type WorkerHandle, waitJob } from "./simd_threads.js";
 
 /** Staged bytes per block: half of a core's 2 MB L2 cache here, with room for the output's copy. */
 export const BLOCK_BYTES = 1 << 19;
@@ -43,8 +43,6 @@ function extentOf(a: BlockArray, levels: readonly { n: number }[]): number {
   for (let l = 1; l < levels.length; l++) ext += (levels[l]!.n - 1) * a.strides[l]!;
   return ext;
 }
-
-const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /**
  * How many outer indices a block takes, so that its staged bytes stay within `budget`; 0
@@ -82,7 +80,8 @@ const forgotten = new FinalizationRegistry<number>(forget);
 
 /** Runs one blocked loop: `run(arrays, scalars)` per call of the compiled program. */
 export class BlockedLoop {
-  private readonly staged: { view: TypedArray }[];
+  /** Per staged array, its block's place in the staging area. */
+  private readonly staged: TypedArray[];
   private readonly addresses: number[];
   private readonly extents: number[];
   private readonly args: number[];
@@ -103,10 +102,10 @@ export class BlockedLoop {
     let top = 0;
     const stageAt: number[] = [];
     this.staged = arrays.map((a, k) => {
-      const n = a.role === "resident" ? 0 : (block - 1) * a.strides[0]! + this.extents[k]!;
+      const n = a.role === "resident" ? 0 : this.span(k, block);
       stageAt.push(top);
-      top += align16(n * bytesOf(a.lane));
-      return { view: memory.staging(samples[k]!, stageAt[k]!, n) };
+      top += aligned(n * bytesOf(a.lane));
+      return memory.staging(samples[k]!, stageAt[k]!, n);
     });
     this.args = params.map(() => 0);
     this.addresses = arrays.map(() => 0);
@@ -130,9 +129,19 @@ export class BlockedLoop {
     if (this.spec) forgotten.register(this, this.spec.id);
   }
 
-  /** Whether helper threads may take blocks: they need the outputs on SharedArrayBuffers (sharedOutputs). */
+  /** Whether helper threads may take blocks: they need the outputs on SharedArrayBuffers (outputsShared). */
   get threaded(): boolean {
-    return this.spec !== null && Math.ceil(this.n0 / this.block) >= 4 && helpers() !== null;
+    return this.helpers() !== null;
+  }
+
+  /** The helper threads, where the loop has 4 blocks or more and no array in the main thread's kernel memory. */
+  private helpers(): readonly WorkerHandle[] | null {
+    return this.spec !== null && Math.ceil(this.n0 / this.block) >= 4 ? helpers() : null;
+  }
+
+  /** The elements array k spans over `outer` outer indices from the first of them. */
+  private span(k: number, outer: number): number {
+    return (outer - 1) * this.arrays[k]!.strides[0]! + this.extents[k]!;
   }
 
   run(data: readonly TypedArray[], scalars: readonly number[]): void {
@@ -143,23 +152,21 @@ export class BlockedLoop {
     params.forEach((p, i) => {
       if ("scalar" in p) args[i] = scalars[p.scalar]!;
     });
-    const blocks = Math.ceil(n0 / block);
-    const workers = this.spec && blocks >= 4 && this.outputsShared(data) ? helpers() : null;
+    const workers = this.outputsShared(data) ? this.helpers() : null;
     if (!workers) {
       this.runBlocks(data, 0, n0);
       return;
     }
     // the main thread takes the first blocks, each helper an equal run of the rest
+    const blocks = Math.ceil(n0 / block);
     const per = Math.ceil(blocks / (workers.length + 1));
-    const started: { w: WorkerHandle; blocks: number }[] = [];
-    for (let i = 0; i < workers.length && (i + 1) * per < blocks; i++) {
+    const started = workers.filter((_, i) => (i + 1) * per < blocks);
+    started.forEach((w, i) => {
       const start = (i + 1) * per * block;
-      const outer = Math.min(start + per * block, n0) - start;
-      this.handOver(workers[i]!, data, scalars, start, outer);
-      started.push({ w: workers[i]!, blocks: Math.ceil(outer / block) });
-    }
+      this.handOver(w, data, scalars, start, Math.min(start + per * block, n0) - start);
+    });
     this.runBlocks(data, 0, per * block);
-    for (const { w, blocks } of started) waitBlocks(w, blocks);
+    for (const w of started) waitJob(w);
   }
 
   private outputsShared(data: readonly TypedArray[]): boolean {
@@ -176,7 +183,7 @@ export class BlockedLoop {
       const d = data[k]!;
       const bytes = bytesOf(a.lane);
       const first = d.byteOffset + (a.base + start * a.strides[0]!) * bytes;
-      const count = ((outer - 1) * a.strides[0]! + this.extents[k]!) * bytes;
+      const count = this.span(k, outer) * bytes;
       if (d.buffer instanceof SharedArrayBuffer) {
         buffers.push(d.buffer);
         at.push(first);
@@ -184,7 +191,7 @@ export class BlockedLoop {
         buffers.push(null);
         at.push(exchanged);
         copies.push({ k, into: exchanged, count, from: first });
-        exchanged += align16(count);
+        exchanged += aligned(count);
       }
     });
     if (copies.length > 0) {
@@ -203,7 +210,6 @@ export class BlockedLoop {
     const arrays = this.arrays;
     const params = this.params;
     const staged = this.staged;
-    const extents = this.extents;
     const args = this.args;
     const addresses = this.addresses;
     const block = this.block;
@@ -218,10 +224,9 @@ export class BlockedLoop {
           addresses[k] = d.byteOffset + first * d.BYTES_PER_ELEMENT;
           continue;
         }
-        const { view } = staged[k]!;
+        const view = staged[k]!;
         if (a.role === "in") {
-          const n = (outer - 1) * a.strides[0]! + extents[k]!;
-          (view as Float32Array).set(d.subarray(first, first + n) as Float32Array);
+          (view as Float32Array).set(d.subarray(first, first + this.span(k, outer)) as Float32Array);
         }
         addresses[k] = view.byteOffset;
       }
@@ -233,8 +238,7 @@ export class BlockedLoop {
       for (let k = 0; k < arrays.length; k++) {
         const a = arrays[k]!;
         if (a.role !== "out") continue;
-        const n = (outer - 1) * a.strides[0]! + extents[k]!;
-        (data[k] as Float32Array).set(staged[k]!.view.subarray(0, n) as Float32Array, a.base + start * a.strides[0]!);
+        (data[k] as Float32Array).set(staged[k]!.subarray(0, this.span(k, outer)) as Float32Array, a.base + start * a.strides[0]!);
       }
     }
   }

@@ -39,7 +39,7 @@ export interface Job {
   at: number[];
 }
 
-/** Control words per worker: the job count (wakes it), blocks done in the current job, and an error flag. */
+/** Control words per worker: the job count (wakes it), whether the current job is done, and an error flag. */
 const JOB = 0;
 const DONE = 1;
 const FAILED = 2;
@@ -47,7 +47,8 @@ const FAILED = 2;
 export interface WorkerHandle {
   ctl: Int32Array;
   port: { postMessage(m: unknown): void };
-  errors: unknown;
+  /** The message the worker sent with its failure. */
+  failure: () => string;
   known: Set<number>;
   exchange: SharedArrayBuffer;
 }
@@ -68,7 +69,6 @@ function startPool(): WorkerHandle[] | null {
   const n = Math.min(cores - 1, loopThreads.helpers);
   if (n < 1) return null;
   const { Worker, MessageChannel, receiveMessageOnPort } = getBuiltin("node:worker_threads");
-  receive = receiveMessageOnPort;
   const handles: WorkerHandle[] = [];
   for (let i = 0; i < n; i++) {
     const ctl = new Int32Array(new SharedArrayBuffer(16));
@@ -76,16 +76,17 @@ function startPool(): WorkerHandle[] | null {
     const worker = new Worker(`(${workerMain.toString()})()`, { eval: true, workerData: { ctl, port: port2 }, transferList: [port2] });
     worker.unref();
     port1.unref();
-    handles.push({ ctl, port: port1, errors: port1, known: new Set(), exchange: new SharedArrayBuffer(0) });
+    const failure = () => (receiveMessageOnPort(port1)?.message as { error?: string } | undefined)?.error ?? "no message";
+    handles.push({ ctl, port: port1, failure, known: new Set(), exchange: new SharedArrayBuffer(0) });
   }
   return handles;
 }
-let receive: (port: unknown) => { message: unknown } | undefined;
 
-/** The helper threads, started at the first use; null where there are none. */
+/** The helper threads, started at the first use; null where there are none (or loopThreads.helpers is 0). */
 export function helpers(): readonly WorkerHandle[] | null {
+  if (loopThreads.helpers < 1) return null;
   if (pool === undefined) pool = startPool();
-  return pool && loopThreads.helpers > 0 ? pool.slice(0, loopThreads.helpers) : null;
+  return pool ? pool.slice(0, loopThreads.helpers) : null;
 }
 
 /** The worker's exchange buffer, at least `bytes` long (a new one, kept, when the old one is smaller). */
@@ -106,16 +107,12 @@ export function startJob(w: WorkerHandle, spec: LoopSpec, job: Job): void {
   Atomics.notify(w.ctl, JOB);
 }
 
-/** Waits until the worker has finished `blocks` blocks of its job; throws what the worker threw. */
-export function waitBlocks(w: WorkerHandle, blocks: number): void {
+/** Waits until the worker has finished its job; throws what the worker threw. */
+export function waitJob(w: WorkerHandle): void {
   for (;;) {
-    const done = Atomics.load(w.ctl, DONE);
-    if (Atomics.load(w.ctl, FAILED) !== 0) {
-      const m = receive(w.errors) as { message: { error: string } } | undefined;
-      throw new Error(`jaxts internal error: a SIMD loop's helper thread failed (${m?.message.error ?? "no message"})`);
-    }
-    if (done >= blocks) return;
-    Atomics.wait(w.ctl, DONE, done, 1000);
+    if (Atomics.load(w.ctl, FAILED) !== 0) throw new Error(`jaxts internal error: a SIMD loop's helper thread failed (${w.failure()})`);
+    if (Atomics.load(w.ctl, DONE) !== 0) return;
+    Atomics.wait(w.ctl, DONE, 0, 1000);
   }
 }
 
@@ -131,6 +128,8 @@ export function forget(id: number): void {
  * names from this module). It waits for jobs, and reports a failure through the FAILED word
  * and a message.
  */
+type SpecArray = LoopSpec["arrays"][number];
+
 function workerMain(): void {
   const g = globalThis as any;
   const { workerData, receiveMessageOnPort } = g.process.getBuiltinModule("node:worker_threads");
@@ -162,22 +161,21 @@ function workerMain(): void {
           const args = spec.params.map((p: { array?: number; scalar?: number }) =>
             p.array !== undefined ? spec.arrays[p.array].stageAt : msg.scalars[p.scalar as number],
           );
-          let blocks = 0;
+          // block s's part of array a: from byte at + s stride0, `span` bytes
+          const span = (a: SpecArray, outer: number) => ((outer - 1) * a.stride0 + a.extent) * a.bytes;
           for (let s = 0; s < msg.outer; s += spec.block) {
             const outer = Math.min(spec.block, msg.outer - s);
-            spec.arrays.forEach((a: { role: string; bytes: number; stride0: number; extent: number; stageAt: number }, k: number) => {
+            spec.arrays.forEach((a: SpecArray, k: number) => {
               const from = msg.at[k] + s * a.stride0 * a.bytes;
-              const n = ((outer - 1) * a.stride0 + a.extent) * a.bytes;
-              if (a.role === "in") u8.set(views[k].subarray(from, from + n), a.stageAt);
+              if (a.role === "in") u8.set(views[k].subarray(from, from + span(a, outer)), a.stageAt);
             });
             (outer === spec.block ? full : last)(...args);
-            spec.arrays.forEach((a: { role: string; bytes: number; stride0: number; extent: number; stageAt: number }, k: number) => {
-              const n = ((outer - 1) * a.stride0 + a.extent) * a.bytes;
-              if (a.role === "out") views[k].set(u8.subarray(a.stageAt, a.stageAt + n), msg.at[k] + s * a.stride0 * a.bytes);
+            spec.arrays.forEach((a: SpecArray, k: number) => {
+              if (a.role === "out") views[k].set(u8.subarray(a.stageAt, a.stageAt + span(a, outer)), msg.at[k] + s * a.stride0 * a.bytes);
             });
-            g.Atomics.store(ctl, 1, ++blocks);
-            g.Atomics.notify(ctl, 1);
           }
+          g.Atomics.store(ctl, 1, 1);
+          g.Atomics.notify(ctl, 1);
         }
       } catch (e) {
         port.postMessage({ error: e instanceof Error ? e.message : String(e) });
